@@ -1,0 +1,153 @@
+"""The ``jixiao`` command. ``score`` and ``templates`` run on the engine alone and never import Django,
+so they start fast; every other subcommand is a Django management command run underneath.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+# Exit statuses: 0 success, 2 bad input (scheme or files), 1 anything unexpected.
+EXIT_BAD_INPUT = 2
+
+ENGINE_COMMANDS = {"score", "templates"}
+
+
+def _lang_default() -> str:
+    lang = os.environ.get("JIXIAO_LANG") or os.environ.get("LANG", "")
+    return "en" if lang.lower().startswith("en") else "zh"
+
+
+def _score_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jixiao score",
+        description="Score a population from files: a scheme (YAML) and units, values and ratings "
+                    "(.csv UTF-8 or .xlsx, first sheet).")
+    p.add_argument("scheme", help="scheme file (.yaml), or the name of a shipped template")
+    p.add_argument("--units", required=True, help="units file: unit,name,category")
+    p.add_argument("--values", help="values file: unit,indicator,value")
+    p.add_argument("--ratings", help="ratings file: unit,indicator,group,rater,score")
+    p.add_argument("--targets", help="negotiated targets: unit,indicator,floor,target")
+    p.add_argument("--out", help="write the score table here (.csv or .xlsx) instead of printing it")
+    p.add_argument("--explain", metavar="CODE", help="print how this unit's score came about")
+    p.add_argument("--lang", choices=("zh", "en"), default=_lang_default(),
+                   help="language of the explanation (default: zh, or en when LANG is English)")
+    return p
+
+
+def cmd_score(argv: Sequence[str]) -> int:
+    from pathlib import Path
+
+    from jixiao.engine import EngineError, explain, read_inputs, result_frame, score, write_table
+    from jixiao.engine.report import print_table
+    from jixiao.engine.schemefile import load_scheme, load_template
+
+    args = _score_parser().parse_args(argv)
+    try:
+        scheme = load_scheme(args.scheme) if Path(args.scheme).exists() or args.scheme.endswith(
+            (".yaml", ".yml")) else load_template(args.scheme)
+        pop = read_inputs(scheme, args.units, args.values, args.ratings, args.targets)
+        if args.explain and args.explain not in set(pop.codes.tolist()):
+            print(f"jixiao score: --explain {args.explain}: no such unit in {Path(args.units).name}",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        result = score(scheme, pop)
+        frame = result_frame(result)
+        if args.out:
+            write_table(frame, args.out)
+            print(f"{frame.height:,} units scored; table written to {args.out}", file=sys.stderr)
+        elif not args.explain:
+            print_table(frame, sys.stdout)
+        if args.explain:
+            sys.stdout.write(explain(result, args.explain, args.lang))
+    except EngineError as exc:
+        print(f"jixiao score: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyError as exc:
+        print(f"jixiao score: {exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:  # e.g. an output path with the wrong extension
+        print(f"jixiao score: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def cmd_templates(argv: Sequence[str]) -> int:
+    from jixiao.engine import EngineError
+    from jixiao.engine.schemefile import list_templates, template_text
+
+    p = argparse.ArgumentParser(prog="jixiao templates", description="List or show the shipped scheme templates.")
+    sub = p.add_subparsers(dest="action")
+    show = sub.add_parser("show", help="print one template's YAML")
+    show.add_argument("name")
+    args = p.parse_args(argv)
+    try:
+        if args.action == "show":
+            sys.stdout.write(template_text(args.name))
+            return 0
+        for name, scheme in list_templates():
+            leaves = len(scheme.leaves)
+            print(f"{name:28} {leaves:3} indicators  {scheme.name}")
+    except KeyError as exc:
+        print(f"jixiao templates: {exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except EngineError as exc:
+        print(f"jixiao templates: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+USAGE = """usage: jixiao COMMAND [ARGS]
+
+Scoring from files (no database):
+  score SCHEME --units F [--values F] [--ratings F] [--targets F] [--out F] [--explain CODE]
+  templates [show NAME]          list the shipped scheme templates, or print one
+
+The platform (database):
+  demo [--port N]                set up the demo city, compute its results and serve it
+  serve [--port N]               serve the site with a production server
+  import units|staff|values FILE import a file, all or nothing
+  compute CYCLE                  compute a cycle's results
+  manage ARGS                    any Django management command
+
+Run 'jixiao COMMAND --help' for a command's options.
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(USAGE)
+        return 0
+    if args[0] in ("--version", "version"):
+        from jixiao import __version__
+
+        print(f"jixiao {__version__}")
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "score":
+        return cmd_score(rest)
+    if command == "templates":
+        return cmd_templates(rest)
+    return _django(command, rest)
+
+
+def _django(command: str, rest: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.settings")
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError:  # pragma: no cover - Django is a dependency
+        print("jixiao: Django is not installed", file=sys.stderr)
+        return 1
+    if command == "manage":
+        execute_from_command_line(["jixiao", *rest])
+    else:
+        execute_from_command_line(["jixiao", command, *rest])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

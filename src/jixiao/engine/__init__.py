@@ -1,0 +1,39 @@
+"""The scoring engine: Django-free, columnar, and the single source of every score.
+
+>>> from jixiao.engine import load_template, score, Population
+>>> scheme = load_template("core-leader-negative")
+>>> scheme.scale
+100.0
+"""
+
+from jixiao.engine.errors import EngineError, InputError, InputProblem, SchemeError
+from jixiao.engine.explain import explain
+from jixiao.engine.inputs import Labels, build_population, read_inputs
+from jixiao.engine.report import result_frame, write_table
+from jixiao.engine.scheme import Scheme, parse_scheme
+from jixiao.engine.schemefile import dump_scheme, list_templates, load_scheme, load_template, read_scheme_text
+from jixiao.engine.score import ENGINE_VERSION, Population, ScoreResult, score
+
+__all__ = [
+    "ENGINE_VERSION",
+    "EngineError",
+    "InputError",
+    "InputProblem",
+    "Labels",
+    "Population",
+    "Scheme",
+    "SchemeError",
+    "ScoreResult",
+    "build_population",
+    "dump_scheme",
+    "explain",
+    "list_templates",
+    "load_scheme",
+    "load_template",
+    "parse_scheme",
+    "read_inputs",
+    "read_scheme_text",
+    "result_frame",
+    "score",
+    "write_table",
+]

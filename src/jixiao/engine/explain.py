@@ -1,0 +1,276 @@
+"""The explanation of one subject's score (得分说明), in Chinese or English, as a person would write
+it for an appeal: every node with its value, target, rule, fraction and points, then how the total,
+the rank and the grade came about, quota demotions and vetoes included.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from jixiao.engine.grading import quota_limit
+from jixiao.engine.scheme import Node, Rule
+from jixiao.engine.score import ScoreResult
+
+LANGS = ("zh", "en")
+
+
+def _n(x: float) -> str:
+    """A number as a person writes it: no trailing zeros, at most 2 decimals."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    s = f"{x:,.2f}".rstrip("0").rstrip(".")
+    return "0" if s == "-0" else s
+
+
+def _p(x: float) -> str:
+    return f"{x:.2f}"
+
+
+_T = {
+    "zh": {
+        "title": "{name}（{code}，{cat} 类）在「{scheme}」中的得分说明",
+        "tree": "一、指标得分（满分 {scale} 分）",
+        "group": "{code} {name}：满分 {avail} 分，得 {earned} 分",
+        "na": "{code} {name}：不适用{why}，其分值由同级指标分担",
+        "na_only": "（仅适用于 {cats} 类单位）",
+        "na_excluded": "（无数据，按方案“缺数据不计入”处理）",
+        "leaf": "{code} {name}：{value}；{rule}；得分率 {f}，满分 {avail} 分，得 {earned} 分",
+        "missing": "{code} {name}：无数据，按 0 分计（满分 {avail} 分）",
+        "value": "实际值 {v}{unit}",
+        "rating_value": "综合评分 {v}（{groups}）",
+        "group_part": "{g} {m} 分（{n} 人评{trim}，权重 {w}）",
+        "trimmed": "，去掉最高最低各 {t} 个",
+        "linear": "线性计分：起评值 {floor}，目标值 {target}",
+        "ratio_higher": "比率计分：实际值 ÷ 目标值 {target}",
+        "ratio_lower": "比率计分：目标值 {target} ÷ 实际值",
+        "threshold": "达标计分：{op} {target} 得满分，否则得 {partial}",
+        "bands": "分档计分：{bands}，其余得 {otherwise}",
+        "band": "{op} {limit} 得 {score}",
+        "deduction": "扣分计分：每起扣 {per} 分",
+        "rating": "评价计分：评分区间 [{lo}, {hi}]",
+        "points": "专家评分：所评分数 ÷ 满分",
+        "cap": "，得分率上限 {cap}",
+        "negotiated": "（协商目标）",
+        "adjust": "二、加分与扣分",
+        "bonus": "加分：{items} = {raw} 分{capped}，计 {used} 分",
+        "penalty": "扣分：{items} = {raw} 分{capped}，计 {used} 分",
+        "capped": "，超过上限 {cap} 分",
+        "none": "无",
+        "total": "三、总分 = 指标得分 {tree} + 加分 {bonus} − 扣分 {penalty} = {total}{floor0}",
+        "floor0": "（不低于 0）",
+        "rank": "四、排名：在{pop}共 {n} 个单位中排第 {rank} 名{tie}",
+        "pop_cat": " {cat} 类",
+        "pop_all": "全部",
+        "tie": "（与 {k} 个单位并列）",
+        "grade": "五、等次：{grade}",
+        "grade_reason": "总分 {total} 达到「{grade}」的最低分 {min}",
+        "no_grade": "总分 {total} 未达到任何等次的最低分",
+        "quota_out": "总分达到「{grade}」的最低分 {min}，但该等次名额为 floor({q} × {n}) = {limit} 个{tie}，"
+                     "因此未获评「{grade}」",
+        "quota_tie": "，且与总分相同的单位并列跨越名额边界，并列者均不获该等次",
+        "quota_full": "，已被总分更高的单位占满",
+        "veto": "一票否决：{items}，等次最高为「{grade}」",
+        "veto_blocked": "因一票否决，不参评「{grade}」",
+        "op_higher": "≥",
+        "op_lower": "≤",
+    },
+    "en": {
+        "title": "Score explanation for {name} ({code}, category {cat}) under \u201c{scheme}\u201d",
+        "tree": "1. Indicator points (out of {scale})",
+        "group": "{code} {name}: {earned} of {avail} points",
+        "na": "{code} {name}: not applicable{why}; its siblings share its points",
+        "na_only": " (applies only to categories {cats})",
+        "na_excluded": " (no value, and the scheme excludes missing indicators)",
+        "leaf": "{code} {name}: {value}; {rule}; fraction {f}; {earned} of {avail} points",
+        "missing": "{code} {name}: no value, scored 0 (of {avail} points)",
+        "value": "actual value {v}{unit}",
+        "rating_value": "combined rating {v} ({groups})",
+        "group_part": "{g} {m} ({n} ratings{trim}, weight {w})",
+        "trimmed": ", highest and lowest {t} dropped",
+        "linear": "linear from floor {floor} to target {target}",
+        "ratio_higher": "ratio: value / target {target}",
+        "ratio_lower": "ratio: target {target} / value",
+        "threshold": "threshold: {op} {target} earns full points, otherwise {partial}",
+        "bands": "bands: {bands}, otherwise {otherwise}",
+        "band": "{op} {limit} earns {score}",
+        "deduction": "deduction: {per} points per incident",
+        "rating": "rating on [{lo}, {hi}]",
+        "points": "expert award: points given / points available",
+        "cap": ", capped at {cap}",
+        "negotiated": " (negotiated)",
+        "adjust": "2. Bonus and penalty",
+        "bonus": "Bonus: {items} = {raw}{capped}; counted {used}",
+        "penalty": "Penalty: {items} = {raw}{capped}; counted {used}",
+        "capped": ", above the cap of {cap}",
+        "none": "none",
+        "total": "3. Total = indicator points {tree} + bonus {bonus} - penalty {penalty} = {total}{floor0}",
+        "floor0": " (not below 0)",
+        "rank": "4. Rank: {rank} of {n} units in {pop}{tie}",
+        "pop_cat": "category {cat}",
+        "pop_all": "the whole population",
+        "tie": " (tied with {k} others)",
+        "grade": "5. Grade: {grade}",
+        "grade_reason": "the total {total} reaches the minimum {min} of \u201c{grade}\u201d",
+        "no_grade": "the total {total} reaches no grade's minimum",
+        "quota_out": "the total reaches the minimum {min} of \u201c{grade}\u201d, but its quota admits "
+                     "floor({q} x {n}) = {limit}{tie}, so not \u201c{grade}\u201d",
+        "quota_tie": ", and units tied on this total straddle the quota's edge, so none of them gets it",
+        "quota_full": ", all taken by higher totals",
+        "veto": "Veto: {items}; the grade can be no better than \u201c{grade}\u201d",
+        "veto_blocked": "vetoed, so not eligible for \u201c{grade}\u201d",
+        "op_higher": ">=",
+        "op_lower": "<=",
+    },
+}
+
+
+def _rule_text(t: dict[str, str], rule: Rule, floor: float, target: float, negotiated: bool) -> str:
+    neg = t["negotiated"] if negotiated else ""
+    if rule.type == "linear":
+        s = t["linear"].format(floor=_n(floor), target=_n(target)) + neg
+    elif rule.type == "ratio":
+        s = t[f"ratio_{rule.direction}"].format(target=_n(target)) + neg
+    elif rule.type == "threshold":
+        s = t["threshold"].format(op=t[f"op_{rule.direction}"], target=_n(target), partial=_n(rule.partial)) + neg
+    elif rule.type == "bands":
+        parts = [t["band"].format(op=t[f"op_{rule.direction}"], limit=_n(b.limit), score=_n(b.score))
+                 for b in rule.bands]
+        s = t["bands"].format(bands=", ".join(parts) if t is _T["en"] else "；".join(parts),
+                              otherwise=_n(rule.otherwise))
+    elif rule.type == "deduction":
+        s = t["deduction"].format(per=_n(rule.per or 0))
+    elif rule.type == "rating":
+        assert rule.scale is not None
+        s = t["rating"].format(lo=_n(rule.scale[0]), hi=_n(rule.scale[1]))
+    else:
+        s = t["points"]
+    if rule.cap != 1.0:
+        s += t["cap"].format(cap=_n(rule.cap))
+    return s
+
+
+def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
+    """The explanation of subject ``code`` as text. Raises KeyError for an unknown code."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}")
+    t = _T[lang]
+    i = result.index_of(code)
+    scheme, pop = result.scheme, result.population
+    nodes = list(scheme.nodes)
+    node_col = {node.code: k for k, node in enumerate(nodes)}
+    leaf_col = {node.code: j for j, node in enumerate(scheme.leaves)}
+    cat = str(pop.categories[i])
+    lines = [t["title"].format(name=pop.names[i], code=code, cat=cat, scheme=scheme.name), ""]
+    lines.append(t["tree"].format(scale=_n(scheme.scale)))
+
+    def walk(node: Node, depth: int) -> None:
+        k = node_col[node.code]
+        pad = "  " * depth + "- "
+        if not result.applicable[i, k]:
+            why = t["na_only"].format(cats="、".join(sorted(node.only)) if lang == "zh"
+                                      else ", ".join(sorted(node.only))) \
+                if node.only is not None and cat not in node.only else \
+                (t["na_excluded"] if node.is_leaf else "")
+            lines.append(pad + t["na"].format(code=node.code, name=node.name, why=why))
+            return
+        avail, earned = _p(result.available[i, k]), _p(result.earned[i, k])
+        if not node.is_leaf:
+            lines.append(pad + t["group"].format(code=node.code, name=node.name, avail=avail, earned=earned))
+            for child in node.children:
+                walk(child, depth + 1)
+            return
+        j = leaf_col[node.code]
+        rule = node.rule
+        assert rule is not None
+        if result.missing[i, j]:
+            lines.append(pad + t["missing"].format(code=node.code, name=node.name, avail=avail))
+            return
+        v = float(result.value[i, j])
+        if rule.type == "rating":
+            groups = _rating_groups(result, node, i, t)
+            value = t["rating_value"].format(v=_n(v), groups=groups)
+        else:
+            unit = f" {node.unit}" if node.unit and node.unit != "%" else (node.unit or "")
+            value = t["value"].format(v=_n(v), unit=unit)
+        negotiated = (node.code in pop.floors and not np.isnan(pop.floors[node.code][i])) or \
+                     (node.code in pop.targets and not np.isnan(pop.targets[node.code][i]))
+        rule_s = _rule_text(t, rule, float(result.floor[i, j]), float(result.target[i, j]), negotiated)
+        f = float(result.fraction[i, j])
+        lines.append(pad + t["leaf"].format(code=node.code, name=node.name, value=value, rule=rule_s,
+                                            f=f"{f:.1%}", avail=avail, earned=earned))
+
+    for top in scheme.tree:
+        walk(top, 0)
+
+    if scheme.bonus.codes or scheme.penalty.codes:
+        lines += ["", t["adjust"]]
+        value_col = {c: m for m, c in enumerate(scheme.value_codes)}
+        for key, adj, raw, used in (("bonus", scheme.bonus, result.bonus_raw, result.bonus),
+                                    ("penalty", scheme.penalty, result.penalty_raw, result.penalty)):
+            if not adj.codes:
+                continue
+            items = [f"{scheme.item_name(c)} {_n(pop.values[i, value_col[c]])}" for c in adj.codes
+                     if not np.isnan(pop.values[i, value_col[c]]) and pop.values[i, value_col[c]] != 0]
+            capped = t["capped"].format(cap=_n(adj.cap)) if raw[i] > adj.cap else ""
+            lines.append(t[key].format(items=" + ".join(items) or t["none"], raw=_n(raw[i]), capped=capped,
+                                       used=_p(used[i])))
+    raw_total = result.tree_total[i] + result.bonus[i] - result.penalty[i]
+    lines += ["", t["total"].format(tree=_p(result.tree_total[i]), bonus=_p(result.bonus[i]),
+                                    penalty=_p(result.penalty[i]), total=_p(result.total[i]),
+                                    floor0=t["floor0"] if raw_total < 0 else "")]
+    p = int(result.pop[i])
+    n = int(result.grading.pop_sizes[p])
+    ties = int(((result.pop == p) & (result.rank == result.rank[i])).sum()) - 1
+    pop_s = t["pop_all"] if scheme.ranking == "all" else t["pop_cat"].format(cat=result.pop_names[p])
+    lines.append(t["rank"].format(rank=int(result.rank[i]), n=n, pop=pop_s,
+                                  tie=t["tie"].format(k=ties) if ties else ""))
+
+    gi = int(result.grade[i])
+    lines.append(t["grade"].format(grade=scheme.grades[gi].name if gi >= 0 else "—"))
+    sep = "；" if lang == "zh" else "; "
+    reasons: list[str] = []
+    if result.vetoed[i]:
+        hits = [scheme.item_name(c) for m, c in enumerate(scheme.veto.codes) if result.veto_hits[i, m]]
+        lines.append("  " + t["veto"].format(items=", ".join(hits), grade=scheme.veto.grade))
+    names = [g.name for g in scheme.grades]
+    veto_idx = names.index(scheme.veto.grade) if result.vetoed[i] and scheme.veto.grade else 0
+    for g_idx, g in enumerate(scheme.grades):
+        if gi >= 0 and g_idx >= gi:
+            break
+        if round(result.total[i], 9) < round(g.min, 9):
+            continue
+        if g_idx < veto_idx:
+            reasons.append(t["veto_blocked"].format(grade=g.name))
+        elif result.grading.demoted[i, g_idx]:
+            limit = int(result.grading.limits[p, g_idx])
+            key = np.round(result.total, 9)
+            tied_edge = int(((result.pop == p) & (key == key[i])).sum()) > 1 and \
+                int(((result.pop == p) & (key > key[i]) & (result.grade == g_idx)).sum()) < limit
+            lines_tie = t["quota_tie"] if tied_edge else t["quota_full"]
+            assert g.quota is not None
+            reasons.append(t["quota_out"].format(grade=g.name, min=_n(g.min), q=_n(g.quota), n=n,
+                                                 limit=quota_limit(g.quota, n), tie=lines_tie))
+    if gi >= 0:
+        reasons.append(t["grade_reason"].format(total=_p(result.total[i]), grade=scheme.grades[gi].name,
+                                                min=_n(scheme.grades[gi].min)))
+    else:
+        reasons.append(t["no_grade"].format(total=_p(result.total[i])))
+    lines.append("  " + sep.join(reasons))
+    return "\n".join(lines) + "\n"
+
+
+def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str]) -> str:
+    rule = node.rule
+    assert rule is not None
+    means = result.population.ratings.get(node.code)
+    counts = result.population.rating_counts.get(node.code)
+    parts = []
+    for gi, (g, w) in enumerate(rule.groups):
+        if means is None or np.isnan(means[i, gi]):
+            continue
+        cnt = int(counts[i, gi]) if counts is not None else 0
+        trim = t["trimmed"].format(t=rule.trim) if rule.trim and cnt > 2 * rule.trim else ""
+        parts.append(t["group_part"].format(g=g, m=_n(float(means[i, gi])), n=cnt, trim=trim, w=_n(w)))
+    return ", ".join(parts)

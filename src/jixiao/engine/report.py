@@ -1,0 +1,165 @@
+"""The score table and its files: columns ``unit, name, category, total, rank, grade, flags`` and then
+one column per tree node (points earned, empty where the node does not apply), in tree order.
+
+Flags, separated by "; ": ``missing:CODE,CODE`` (indicators without a value), ``veto:CODE``,
+``quota:GRADE`` (the subject reached GRADE's minimum but its quota was full, or a tie straddled its
+edge). Figures are rounded to 2 decimals for display only.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import polars as pl
+
+from jixiao.engine.score import ScoreResult
+
+FIXED_COLUMNS = ("unit", "name", "category", "total", "rank", "grade", "flags")
+XLSX_MAX_ROWS = 1_048_575
+
+
+def result_frame(result: ScoreResult) -> pl.DataFrame:
+    """The score table as a Polars frame (one row per subject, in input order)."""
+    scheme = result.scheme
+    pop = result.population
+    leaves = scheme.leaves
+    cols: dict[str, object] = {
+        "unit": pl.Series("unit", pop.codes.tolist(), dtype=pl.String),
+        "name": pl.Series("name", pop.names.tolist(), dtype=pl.String),
+        "category": pl.Series("category", pop.categories.tolist(), dtype=pl.String),
+        "total": np.round(result.total, 2),
+        "rank": result.rank,
+        "grade": pl.Series("grade", result.grade_names().tolist(), dtype=pl.String),
+    }
+    flag_parts = pl.DataFrame({
+        **{f"m{j}": result.missing[:, j] for j in range(len(leaves))},
+        **{f"v{k}": result.veto_hits[:, k] for k in range(result.veto_hits.shape[1])},
+        **{f"q{g}": result.grading.demoted[:, g] for g in range(len(scheme.grades))},
+    }) if len(pop.codes) else pl.DataFrame()
+
+    def joined(prefix: str, names: list[str]) -> pl.Expr:
+        items = [pl.when(pl.col(f"{prefix}{i}")).then(pl.lit(name)) for i, name in enumerate(names)]
+        if not items:
+            return pl.lit(None, dtype=pl.String)
+        body = pl.concat_str(items, separator=",", ignore_nulls=True)
+        return pl.when(body != "").then(pl.lit(f"{_FLAG_WORD[prefix]}:") + body)
+
+    if len(pop.codes):
+        flags = flag_parts.select(pl.concat_str([
+            joined("m", [leaf.code for leaf in leaves]),
+            joined("v", list(scheme.veto.codes)),
+            joined("q", [g.name for g in scheme.grades]),
+        ], separator="; ", ignore_nulls=True).fill_null("").alias("flags"))["flags"]
+    else:
+        flags = pl.Series("flags", [], dtype=pl.String)
+    cols["flags"] = flags
+    for k, node in enumerate(scheme.nodes):
+        cols[node.code] = np.round(result.earned[:, k], 2)
+    frame = pl.DataFrame(cols)
+    node_codes = [node.code for node in scheme.nodes]
+    return frame.with_columns(pl.col(node_codes).fill_nan(None))
+
+
+_FLAG_WORD = {"m": "missing", "v": "veto", "q": "quota"}
+
+
+def write_table(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write the table to .csv (UTF-8 with the BOM Excel needs for Chinese) or .xlsx, atomically:
+    the file appears whole or not at all."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{p.name}: the output must end in .csv or .xlsx")
+    if suffix == ".xlsx" and frame.height > XLSX_MAX_ROWS:
+        raise ValueError(f"{p.name}: {frame.height:,} rows do not fit in an Excel sheet; write .csv instead")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".jixiao-", suffix=suffix, dir=p.parent)
+    os.close(fd)
+    try:
+        if suffix == ".csv":
+            frame.write_csv(tmp, include_bom=True)
+        else:
+            write_xlsx(frame, tmp)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_xlsx(frame: pl.DataFrame, path: str | Path, sheet: str = "scores") -> None:
+    """A sheet as an office expects it: bold frozen header, sensible widths, 2-decimal numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.freeze_panes = "B2"
+    for i, name in enumerate(frame.columns):
+        width = 14 if name not in ("name", "flags") else 28
+        ws.column_dimensions[_col_letter(i)].width = width
+    bold = Font(bold=True)
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    floats = {i for i, dt in enumerate(frame.dtypes) if dt == pl.Float64}
+    for row in frame.iter_rows():
+        out = []
+        for i, v in enumerate(row):
+            if i in floats and v is not None:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = "0.00"
+                out.append(cell)
+            else:
+                out.append(v)
+        ws.append(out)
+    wb.save(path)
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def print_table(frame: pl.DataFrame, out: TextIO) -> None:
+    """A plain aligned table for a terminal, wide characters counted as two columns."""
+    rows = [[_fmt(v) for v in row] for row in frame.iter_rows()]
+    header = list(frame.columns)
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    numeric = [dt.is_numeric() for dt in frame.dtypes]
+
+    def line(cells: list[str]) -> str:
+        parts = []
+        for i, c in enumerate(cells):
+            pad = " " * (widths[i] - _width(c))
+            parts.append(pad + c if numeric[i] else c + pad)
+        return "  ".join(parts).rstrip()
+
+    out.write(line(header) + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write(line(r) + "\n")
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)

@@ -1,0 +1,323 @@
+"""The strict core: score a population of subjects against a scheme.
+
+Everything is an array over subjects; the only Python loops are over tree nodes and grades.
+
+Points. The root holds ``scale`` points. A node holds its parent's points x its weight / the sum of
+the weights of its applicable siblings. A node is applicable to a subject when its ``only`` list is
+absent or holds the subject's category and, for a group, at least one child is applicable; with
+``missing: exclude`` an indicator without a value is not applicable either. An indicator earns
+points x f (``rules``); a group earns the sum of its children.
+
+Total. total = tree points + min(sum bonus, bonus cap) - min(sum penalty, penalty cap), not below 0;
+then rank and grade within the ranking population (``grading``).
+
+>>> from jixiao.engine.scheme import parse_scheme
+>>> s = parse_scheme({"id": "d", "name": "D", "tree": [
+...     {"code": "A", "name": "a", "weight": 3, "rule": {"type": "ratio", "target": 100}},
+...     {"code": "B", "name": "b", "weight": 1, "only": ["X"], "rule": {"type": "ratio", "target": 100}}],
+...     "grades": [{"name": "ok", "min": 0}]})
+>>> pop = Population.build(s, ["u1", "u2"], ["U1", "U2"], ["X", "Y"],
+...     values=np.array([[50.0, 100.0], [50.0, np.nan]]))
+>>> r = score(s, pop)
+>>> r.total.tolist()         # u1: 75 x 0.5 + 25 x 1; u2 is not in category X so A holds all 100 points
+[62.5, 50.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from jixiao.engine import rules
+from jixiao.engine.grading import GradeSpec, Grading, assign_grades, rank_within
+from jixiao.engine.scheme import Node, Scheme
+
+Float = NDArray[np.float64]
+Bool = NDArray[np.bool_]
+Int = NDArray[np.int64]
+
+ENGINE_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Population:
+    """The subjects (被考核对象) of one scoring run and their data, as arrays.
+
+    ``values``: subjects x ``scheme.value_codes`` (measured indicators, bonus, penalty, veto), NaN
+    where there is no value. ``ratings``: for each rating indicator, subjects x its rater groups
+    (in the rule's order), the group's mean after trimming, NaN where the group gave none.
+    ``floors`` / ``targets``: per-subject negotiated values for an indicator (NaN = the scheme's).
+    """
+
+    codes: NDArray[np.object_]
+    names: NDArray[np.object_]
+    categories: NDArray[np.object_]
+    values: Float
+    ratings: Mapping[str, Float] = field(default_factory=dict)
+    floors: Mapping[str, Float] = field(default_factory=dict)
+    targets: Mapping[str, Float] = field(default_factory=dict)
+    rating_counts: Mapping[str, NDArray[np.int64]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def build(cls, scheme: Scheme, codes: Sequence[str], names: Sequence[str], categories: Sequence[str],
+              values: Float | None = None, ratings: Mapping[str, Float] | None = None,
+              floors: Mapping[str, Float] | None = None,
+              targets: Mapping[str, Float] | None = None) -> Population:
+        """A convenience constructor from plain sequences (no values means all missing)."""
+        n = len(codes)
+        if values is None:
+            values = np.full((n, len(scheme.value_codes)), np.nan)
+        return cls(codes=np.asarray(codes, dtype=object), names=np.asarray(names, dtype=object),
+                   categories=np.asarray(categories, dtype=object), values=np.asarray(values, dtype=np.float64),
+                   ratings=dict(ratings or {}), floors=dict(floors or {}), targets=dict(targets or {}))
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything the engine worked out, per subject, ready for a table or an explanation.
+
+    Per node (columns in ``scheme.nodes`` order): ``applicable``, ``available`` points and
+    ``earned`` points (NaN where not applicable). Per indicator (``scheme.leaves`` order): the
+    ``value`` used (the combined rating for a rating indicator), ``fraction`` f, ``missing``, and
+    the effective ``floor``/``target``.
+    """
+
+    scheme: Scheme
+    population: Population
+    applicable: NDArray[np.bool_]
+    available: Float
+    earned: Float
+    value: Float
+    fraction: Float
+    missing: NDArray[np.bool_]
+    floor: Float
+    target: Float
+    tree_total: Float
+    bonus_raw: Float
+    bonus: Float
+    penalty_raw: Float
+    penalty: Float
+    total: Float
+    vetoed: Bool
+    veto_hits: NDArray[np.bool_]
+    pop: Int
+    pop_names: tuple[str, ...]
+    rank: Int
+    grading: Grading
+
+    @property
+    def grade(self) -> Int:
+        return self.grading.grade
+
+    def grade_names(self) -> NDArray[np.object_]:
+        names = np.array([g.name for g in self.scheme.grades] + [""], dtype=object)
+        return names[self.grading.grade]  # -1 picks the trailing "" (no grade reached)
+
+    def index_of(self, code: str) -> int:
+        hits = np.flatnonzero(self.population.codes == code)
+        if len(hits) == 0:
+            raise KeyError(code)
+        return int(hits[0])
+
+
+def _category_masks(scheme: Scheme, categories: NDArray[np.object_]) -> dict[str, Bool]:
+    """For every node with an ``only`` list, which subjects' categories it names (own list only)."""
+    uniq, inverse = np.unique(categories.astype(str), return_inverse=True)
+    out: dict[str, Bool] = {}
+    for node in scheme.nodes:
+        if node.only is not None:
+            lut = np.array([c in node.only for c in uniq], dtype=bool)
+            out[node.code] = lut[inverse] if len(uniq) else np.zeros(0, dtype=bool)
+    return out
+
+
+def score(scheme: Scheme, pop: Population) -> ScoreResult:
+    """Score every subject of ``pop``. See the module docstring for the meaning of each figure."""
+    n = pop.size
+    nodes = scheme.nodes
+    leaves = scheme.leaves
+    node_col = {node.code: i for i, node in enumerate(nodes)}
+    leaf_col = {node.code: i for i, node in enumerate(leaves)}
+    value_col = {code: i for i, code in enumerate(scheme.value_codes)}
+    if pop.values.shape != (n, len(scheme.value_codes)):
+        raise ValueError(f"values must be {n} x {len(scheme.value_codes)}, not {pop.values.shape}")
+    cat_mask = _category_masks(scheme, pop.categories)
+
+    value = np.full((n, len(leaves)), np.nan)
+    floor = np.full((n, len(leaves)), np.nan)
+    target = np.full((n, len(leaves)), np.nan)
+    for j, leaf in enumerate(leaves):
+        rule = leaf.rule
+        assert rule is not None
+        if rule.type == "rating":
+            continue  # combined below, once points are known it is only a fraction away
+        value[:, j] = pop.values[:, value_col[leaf.code]]
+        if rule.floor is not None or leaf.code in pop.floors:
+            floor[:, j] = _merge(pop.floors.get(leaf.code), rule.floor, n)
+        if rule.target is not None or leaf.code in pop.targets:
+            target[:, j] = _merge(pop.targets.get(leaf.code), rule.target, n)
+
+    rating_fraction: dict[str, Float] = {}
+    for leaf in scheme.rating_leaves:
+        rule = leaf.rule
+        assert rule is not None and rule.scale is not None
+        means = pop.ratings.get(leaf.code)
+        if means is None:
+            means = np.full((n, len(rule.groups)), np.nan)
+        weights = np.array([w for _, w in rule.groups])
+        rating_fraction[leaf.code] = rules.rating(means, weights, rule.scale[0], rule.scale[1], rule.cap)
+        present = ~np.isnan(means)
+        wsum = (present * weights).sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            combined = (np.where(present, means, 0.0) * weights).sum(axis=1) / wsum
+        value[:, leaf_col[leaf.code]] = np.where(wsum > 0, combined, np.nan)
+
+    has_value = ~np.isnan(value)
+
+    # Applicability, bottom-up: a leaf by category (and, under `exclude`, by having a value);
+    # a group by category and at least one applicable child.
+    applicable = np.zeros((n, len(nodes)), dtype=bool)
+
+    def mark(node: Node) -> Bool:
+        own = cat_mask.get(node.code, np.ones(n, dtype=bool))
+        if node.is_leaf:
+            app = own.copy()
+            if scheme.missing == "exclude":
+                app &= has_value[:, leaf_col[node.code]]
+        else:
+            any_child = np.zeros(n, dtype=bool)
+            for child in node.children:
+                any_child |= mark(child)
+            app = own & any_child
+        applicable[:, node_col[node.code]] = app
+        return app
+
+    for top in scheme.tree:
+        mark(top)
+
+    # Points, top-down: siblings share their parent's points by weight, over those applicable.
+    available = np.zeros((n, len(nodes)))
+
+    def share(children: Sequence[Node], parent_points: Float) -> None:
+        cols = [node_col[c.code] for c in children]
+        w = np.array([c.weight for c in children])
+        app = applicable[:, cols]
+        denom = app @ w
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_weight = np.where(denom > 0, parent_points / denom, 0.0)
+        for k, child in enumerate(children):
+            available[:, cols[k]] = np.where(app[:, k], per_weight * child.weight, 0.0)
+            if child.children:
+                share(child.children, available[:, cols[k]])
+
+    share(scheme.tree, np.full(n, scheme.scale))
+
+    # Fractions and earned points per indicator.
+    fraction = np.full((n, len(leaves)), np.nan)
+    earned = np.full((n, len(nodes)), np.nan)
+    for j, leaf in enumerate(leaves):
+        rule = leaf.rule
+        assert rule is not None
+        pts = available[:, node_col[leaf.code]]
+        if rule.type == "rating":
+            f = rating_fraction[leaf.code]
+        else:
+            f = rules.fraction(rule, value[:, j], pts,
+                               floor[:, j] if leaf.code in pop.floors else None,
+                               target[:, j] if leaf.code in pop.targets else None)
+        fraction[:, j] = f
+        col = node_col[leaf.code]
+        earned[:, col] = np.where(applicable[:, col], pts * np.where(np.isnan(f), 0.0, f), np.nan)
+
+    def add_up(node: Node) -> Float:
+        col = node_col[node.code]
+        if not node.is_leaf:
+            acc = np.zeros(n)
+            for child in node.children:
+                acc += np.nan_to_num(add_up(child), nan=0.0)
+            earned[:, col] = np.where(applicable[:, col], acc, np.nan)
+        return earned[:, col]
+
+    tree_total = np.zeros(n)
+    for top in scheme.tree:
+        tree_total += np.nan_to_num(add_up(top), nan=0.0)
+
+    leaf_app_by_category = np.ones((n, len(leaves)), dtype=bool)
+    for j, leaf in enumerate(leaves):
+        leaf_app_by_category[:, j] = _ancestry_mask(scheme, leaf, cat_mask, n)
+    missing = leaf_app_by_category & ~has_value
+
+    def adjust_sum(codes: tuple[str, ...]) -> Float:
+        if not codes:
+            return np.zeros(n)
+        cols = [value_col[c] for c in codes]
+        return np.nansum(pop.values[:, cols], axis=1)
+
+    bonus_raw = adjust_sum(scheme.bonus.codes)
+    penalty_raw = adjust_sum(scheme.penalty.codes)
+    bonus = np.minimum(bonus_raw, scheme.bonus.cap)
+    penalty = np.minimum(penalty_raw, scheme.penalty.cap)
+    total = np.maximum(tree_total + bonus - penalty, 0.0)
+
+    if scheme.veto.codes:
+        vv = pop.values[:, [value_col[c] for c in scheme.veto.codes]]
+        veto_hits = ~np.isnan(vv) & (vv != 0)
+    else:
+        veto_hits = np.zeros((n, 0), dtype=bool)
+    vetoed = veto_hits.any(axis=1)
+
+    if scheme.ranking == "all":
+        pop_idx = np.zeros(n, dtype=np.int64)
+        pop_names: tuple[str, ...] = ("all",)
+    else:
+        uniq, inverse = np.unique(pop.categories.astype(str), return_inverse=True)
+        pop_idx = inverse.astype(np.int64).reshape(-1)
+        pop_names = tuple(str(u) for u in uniq)
+    rank = rank_within(total, pop_idx)
+
+    grade_names = [g.name for g in scheme.grades]
+    best_allowed = np.zeros(n, dtype=np.int64)
+    if scheme.veto.grade is not None:
+        best_allowed[vetoed] = grade_names.index(scheme.veto.grade)
+    grading = assign_grades(total, pop_idx, [GradeSpec(g.name, g.min, g.quota) for g in scheme.grades],
+                            best_allowed)
+
+    return ScoreResult(scheme=scheme, population=pop, applicable=applicable, available=available,
+                       earned=earned, value=value, fraction=fraction, missing=missing, floor=floor,
+                       target=target, tree_total=tree_total, bonus_raw=bonus_raw, bonus=bonus,
+                       penalty_raw=penalty_raw, penalty=penalty, total=total, vetoed=vetoed,
+                       veto_hits=veto_hits, pop=pop_idx, pop_names=pop_names, rank=rank, grading=grading)
+
+
+def _merge(override: Float | None, default: float | None, n: int) -> Float:
+    base = np.full(n, np.nan if default is None else default)
+    if override is None:
+        return base
+    return np.where(np.isnan(override), base, override)
+
+
+def _ancestry_mask(scheme: Scheme, leaf: Node, cat_mask: Mapping[str, Bool], n: int) -> Bool:
+    """Whether the leaf and all its ancestors admit the subject's category."""
+    path: list[Node] = []
+
+    def find(nodes: Sequence[Node]) -> bool:
+        for node in nodes:
+            path.append(node)
+            if node is leaf or find(node.children):
+                return True
+            path.pop()
+        return False
+
+    find(scheme.tree)
+    mask = np.ones(n, dtype=bool)
+    for node in path:
+        if node.code in cat_mask:
+            mask &= cat_mask[node.code]
+    return mask
