@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 
-from jixiao.engine.grading import quota_limit
 from jixiao.engine.scheme import Node, Rule
 from jixiao.engine.score import ScoreResult
 
@@ -245,13 +244,15 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
             reasons.append(t["veto_blocked"].format(grade=g.name))
         elif result.grading.demoted[i, g_idx]:
             limit = int(result.grading.limits[p, g_idx])
-            key = np.round(result.total, 9)
-            tied_edge = int(((result.pop == p) & (key == key[i])).sum()) > 1 and \
-                int(((result.pop == p) & (key > key[i]) & (result.grade == g_idx)).sum()) < limit
-            lines_tie = t["quota_tie"] if tied_edge else t["quota_full"]
+            cmp = np.round(result.total, 9)
+            same_pop = result.pop == p
+            # Out although fewer than `limit` better units took the grade: a tie straddled the edge.
+            tied_edge = int((same_pop & (cmp == cmp[i])).sum()) > 1 and \
+                int((same_pop & (cmp > cmp[i]) & (result.grade == g_idx)).sum()) < limit
+            edge_text = t["quota_tie"] if tied_edge else t["quota_full"]
             assert g.quota is not None
             reasons.append(t["quota_out"].format(grade=g.name, min=_n(g.min), q=_n(g.quota), n=n,
-                                                 limit=quota_limit(g.quota, n), tie=lines_tie))
+                                                 limit=limit, tie=edge_text))
     if gi >= 0:
         reasons.append(t["grade_reason"].format(total=_p(result.total[i]), grade=scheme.grades[gi].name,
                                                 min=_n(scheme.grades[gi].min)))

@@ -97,8 +97,9 @@ def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allo
     >>> g = assign_grades(np.array([95.0, 93.0, 93.0, 91.0, 50.0]), np.zeros(5, dtype=np.int64),
     ...     [GradeSpec("A", 90, 0.4), GradeSpec("B", 80, None), GradeSpec("C", 0, None)],
     ...     np.zeros(5, dtype=np.int64))
-    >>> g.grade.tolist()   # 0.4 x 5 = 2 places; 93 and 93 straddle the edge, so only 95 is A
-    [0, 1, 1, 0, 2]
+    >>> g.grade.tolist()   # 0.4 x 5 = 2 places; the two 93s straddle the edge: only 95 is A, and
+    [0, 1, 1, 1, 2]
+    >>> # 91 does not jump ahead of them into the free place: a lower total never gets a better grade.
     """
     key = comparable(total)
     n = len(key)
@@ -119,7 +120,7 @@ def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allo
             csum = np.cumsum(es)
             # Candidates before this population's first row, to make the count per population.
             before = np.concatenate(([0], csum))[pop_start]
-            position = csum - before
+            position: Int = csum - before
             lim_s = lim[sp]
             # The total of the first candidate past the quota; candidates tied with it are all out.
             over = es & (position == lim_s + 1)

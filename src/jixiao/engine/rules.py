@@ -34,8 +34,8 @@ Array = NDArray[np.float64]
 
 
 def _clip(f: Array, cap: float) -> Array:
-    # np.clip keeps NaN, which is what a missing value must stay.
-    return np.clip(f, 0.0, cap)
+    # np.clip keeps NaN, which is what a missing value must stay; + 0.0 turns -0.0 into 0.0.
+    return np.clip(f, 0.0, cap) + 0.0
 
 
 def linear(v: Array, floor: Array | float, target: Array | float, cap: float = 1.0) -> Array:
@@ -49,10 +49,7 @@ def linear(v: Array, floor: Array | float, target: Array | float, cap: float = 1
 def ratio(v: Array, target: Array | float, direction: str = "higher", cap: float = 1.0) -> Array:
     """v / target (higher) or target / v (lower; v = 0 earns the cap)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        if direction == "higher":
-            f = v / target
-        else:
-            f = np.where(v == 0, cap, np.divide(target, v))
+        f = v / target if direction == "higher" else np.where(v == 0, cap, np.divide(target, v))
     return _clip(np.asarray(f, dtype=np.float64), cap)
 
 

@@ -14,11 +14,10 @@ did not pass.
 ...     "rule": {"type": "linear", "floor": 1}}], "grades": []})
 Traceback (most recent call last):
 ...
-jixiao.engine.errors.SchemeError: 4 problems in the scheme:
+jixiao.engine.errors.SchemeError: 3 problems in the scheme:
   tree[0].weight: must be a number > 0
   tree[0].rule.target: required for type linear
   grades: at least one grade is required
-  veto: ...
 """
 
 from __future__ import annotations
@@ -447,9 +446,8 @@ def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
             p.add(f"{where}.trim", f"must be a whole number >= 0, not {trim!r}")
             trim = 0
         kwargs["trim"] = trim
-    if rtype in ("bands", "ratio", "threshold", "deduction", "rating", "points") and explicit_dir:
-        if rtype in ("deduction", "rating", "points"):
-            p.add(f"{where}.direction", f"has no meaning for type {rtype}")
+    if explicit_dir and rtype in ("deduction", "rating", "points"):
+        p.add(f"{where}.direction", f"has no meaning for type {rtype}")
     kwargs["direction"] = direction
     return Rule(**kwargs)
 

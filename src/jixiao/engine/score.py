@@ -258,7 +258,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         if not codes:
             return np.zeros(n)
         cols = [value_col[c] for c in codes]
-        return np.nansum(pop.values[:, cols], axis=1)
+        return np.asarray(np.nansum(pop.values[:, cols], axis=1), dtype=np.float64)
 
     bonus_raw = adjust_sum(scheme.bonus.codes)
     penalty_raw = adjust_sum(scheme.penalty.codes)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import math
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -116,7 +115,8 @@ def _parse_text_numbers(frame: pl.DataFrame, label: str, numeric: Sequence[str])
     for c in numeric:
         raw = pl.col(c).str.strip_chars()
         pct = raw.str.ends_with("%").fill_null(False)
-        num = raw.str.strip_suffix("%").str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False)
+        digits = raw.str.strip_suffix("%").str.strip_chars().str.replace_all(",", "")
+        num = digits.cast(pl.Float64, strict=False)
         frame = frame.with_columns(num.alias(f"{c}__num"), pct.alias(f"{c}__pct"))
         bad = frame.filter(pl.col(f"{c}__num").is_null() & (pl.col(c).str.strip_chars().str.len_chars() > 0))
         for row, cell in bad.select(ROW, c).head(MAX_LISTED).iter_rows():
@@ -135,12 +135,9 @@ def _read_xlsx(p: Path, label: str, columns: Sequence[str], numeric: Sequence[st
 
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError([InputProblem(label, None, None,
-                                       f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
-    except Exception as exc:  # openpyxl raises its own InvalidFileException and others on broken files
-        raise InputError([InputProblem(label, None, None,
-                                       f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
+    except Exception as exc:  # BadZipFile, KeyError, openpyxl's InvalidFileException ... on a broken file
+        why = f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        raise InputError([InputProblem(label, None, None, why)]) from None
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows()
