@@ -41,14 +41,14 @@ def _clip(f: Array, cap: float) -> Array:
 def linear(v: Array, floor: Array | float, target: Array | float, cap: float = 1.0) -> Array:
     """(v - floor) / (target - floor), which covers both directions: for ``lower`` (target < floor)
     it equals (floor - v) / (floor - target)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f = (v - floor) / np.subtract(target, floor)
     return _clip(f, cap)
 
 
 def ratio(v: Array, target: Array | float, direction: str = "higher", cap: float = 1.0) -> Array:
     """v / target (higher) or target / v (lower; v = 0 earns the cap)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f = v / target if direction == "higher" else np.where(v == 0, cap, np.divide(target, v))
     return _clip(np.asarray(f, dtype=np.float64), cap)
 
@@ -83,7 +83,7 @@ def deduction(v: Array, per: float, points: Array, cap: float = 1.0) -> Array:
 
     A node with no points (not applicable) earns nothing either way.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f = np.where(points > 0, 1.0 - per * v / points, 0.0)
     f[np.isnan(v)] = np.nan
     return _clip(f, cap)
@@ -91,7 +91,7 @@ def deduction(v: Array, per: float, points: Array, cap: float = 1.0) -> Array:
 
 def points_awarded(v: Array, points: Array, cap: float = 1.0) -> Array:
     """v / points: an expert's award of points out of the node's points."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         f = np.where(points > 0, v / points, 0.0)
     f[np.isnan(v)] = np.nan
     return _clip(f, cap)
@@ -109,7 +109,7 @@ def rating(group_means: Array, weights: Array, lo: float, hi: float, cap: float 
     present = ~np.isnan(group_means)
     w = np.where(present, weights, 0.0)
     wsum = w.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         combined = (np.where(present, group_means, 0.0) * w).sum(axis=1) / wsum
     combined = np.where(wsum > 0, combined, np.nan)
     return _clip((combined - lo) / (hi - lo), cap)

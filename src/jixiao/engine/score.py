@@ -175,7 +175,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         rating_fraction[leaf.code] = rules.rating(means, weights, rule.scale[0], rule.scale[1], rule.cap)
         present = ~np.isnan(means)
         wsum = (present * weights).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             combined = (np.where(present, means, 0.0) * weights).sum(axis=1) / wsum
         value[:, leaf_col[leaf.code]] = np.where(wsum > 0, combined, np.nan)
 
@@ -210,7 +210,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         w = np.array([c.weight for c in children])
         app = applicable[:, cols]
         denom = app @ w
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             per_weight = np.where(denom > 0, parent_points / denom, 0.0)
         for k, child in enumerate(children):
             available[:, cols[k]] = np.where(app[:, k], per_weight * child.weight, 0.0)
