@@ -82,7 +82,7 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     os.close(fd)
     try:
         if suffix == ".csv":
-            frame.write_csv(tmp, include_bom=True)
+            frame.write_csv(tmp, include_bom=True, float_precision=2)
         else:
             write_xlsx(frame, tmp)
         os.replace(tmp, p)
