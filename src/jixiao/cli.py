@@ -88,9 +88,10 @@ def cmd_templates(argv: Sequence[str]) -> int:
         if args.action == "show":
             sys.stdout.write(template_text(args.name))
             return 0
-        for name, scheme in list_templates():
-            leaves = len(scheme.leaves)
-            print(f"{name:28} {leaves:3} indicators  {scheme.name}")
+        listed = list_templates()
+        width = max((len(name) for name, _ in listed), default=0)
+        for name, scheme in listed:
+            print(f"{name:{width}}  {len(scheme.leaves):3} indicators  {scheme.name}")
     except KeyError as exc:
         print(f"jixiao templates: {exc.args[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -50,7 +50,8 @@ def files(tmp_path: Path) -> dict[str, Path]:
     scheme = tmp_path / "scheme.yaml"
     scheme.write_text(SCORING_MD_SCHEME, encoding="utf-8")
     return {"scheme": scheme, "units": write_csv(tmp_path / "units.csv", UNITS, bom=True),
-            "values": write_csv(tmp_path / "values.csv", VALUES), "ratings": write_csv(tmp_path / "ratings.csv", RATINGS)}
+            "values": write_csv(tmp_path / "values.csv", VALUES),
+            "ratings": write_csv(tmp_path / "ratings.csv", RATINGS)}
 
 
 def score_args(f: dict[str, Path], *extra: str) -> list[str]:
@@ -75,7 +76,8 @@ def test_it_writes_the_table_with_the_columns_in_order(files: dict[str, Path], t
     rows = read_out(out)
     assert rows["X"]["total"] == "74.21"
     assert rows["Y"]["total"] == "70.00"   # CORE 60 + NEG 10; no ratings for Y, so LEAD is missing: 0
-    assert rows["Z"]["grade"] == "不合格" and "veto:MAJOR" in rows["Z"]["flags"]
+    assert rows["Z"]["grade"] == "不合格"
+    assert "veto:MAJOR" in rows["Z"]["flags"]
     assert rows["Y"]["ONSITE"] == ""
 
 

@@ -26,8 +26,8 @@ def rules(draw: st.DrawFn) -> dict[str, Any]:
         floor, target = draw(st.tuples(finite, finite).filter(lambda t: abs(t[0] - t[1]) > 1e-3))
         return {"type": kind, "floor": floor, "target": target, "cap": cap}
     if kind == "ratio":
-        return {"type": kind, "target": draw(st.floats(0.1, 500)), "direction": draw(st.sampled_from(["higher", "lower"])),
-                "cap": cap}
+        direction = draw(st.sampled_from(["higher", "lower"]))
+        return {"type": kind, "target": draw(st.floats(0.1, 500)), "direction": direction, "cap": cap}
     if kind == "threshold":
         return {"type": kind, "target": draw(finite), "partial": draw(st.floats(0, 1)),
                 "direction": draw(st.sampled_from(["higher", "lower"]))}
@@ -53,7 +53,8 @@ def schemes(draw: st.DrawFn) -> Scheme:
     counter = iter(range(1000))
 
     def leaf() -> dict[str, Any]:
-        node: dict[str, Any] = {"code": f"I{next(counter)}", "name": "i", "weight": draw(weights), "rule": draw(rules())}
+        node: dict[str, Any] = {"code": f"I{next(counter)}", "name": "i", "weight": draw(weights),
+                                "rule": draw(rules())}
         if draw(st.integers(0, 4)) == 0:
             node["only"] = [draw(st.sampled_from(["A", "B"]))]
         return node

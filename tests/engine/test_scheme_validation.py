@@ -49,7 +49,10 @@ tree:
   - {code: A, name: a, weight: 0, rule: {type: ratio, target: 1}}
   - {code: A, name: dup, weight: 1, rule: {type: magic}}
   - {code: B, name: b, weight: -1, rule: {type: rating, scale: [0, 100], groups: {superior: 0.5, peer: }}}
-  - {code: C, name: c, weight: 1, rule: {type: bands, direction: lower, bands: [{limit: 2, score: 1}, {limit: 1, score: 0.5}]}}
+  - code: C
+    name: c
+    weight: 1
+    rule: {type: bands, direction: lower, bands: [{limit: 2, score: 1}, {limit: 1, score: 0.5}]}
   - {code: D, name: d, weight: 1, rule: {type: linear, floor: 1, target: 2, wobble: 3}}
 bonus: {codes: [X], cap: 5}
 veto: {codes: [V], grade: 特等}

@@ -13,6 +13,14 @@ from jixiao.engine.scheme import Node, Rule
 from jixiao.engine.score import ScoreResult
 
 LANGS = ("zh", "en")
+#: Rater groups (评价主体) under their usual codes; other codes are shown as written.
+GROUP_NAMES = {
+    "zh": {"superior": "上级", "peer": "同级", "public": "公众", "self": "自评", "subordinate": "下级",
+           "third_party": "第三方", "expert": "专家", "service_object": "服务对象", "deputy": "人大代表"},
+    "en": {"superior": "superiors", "peer": "peers", "public": "public", "self": "self", "subordinate": "subordinates",
+           "third_party": "third party", "expert": "experts", "service_object": "service users",
+           "deputy": "deputies"},
+}
 
 
 def _n(x: float) -> str:
@@ -188,7 +196,7 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
             return
         v = float(result.value[i, j])
         if rule.type == "rating":
-            groups = _rating_groups(result, node, i, t)
+            groups = _rating_groups(result, node, i, t, GROUP_NAMES[lang])
             value = t["rating_value"].format(v=_n(v), groups=groups)
         else:
             unit = f" {node.unit}" if node.unit and node.unit != "%" else (node.unit or "")
@@ -262,7 +270,7 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str]) -> str:
+def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str], names: dict[str, str]) -> str:
     rule = node.rule
     assert rule is not None
     means = result.population.ratings.get(node.code)
@@ -273,5 +281,5 @@ def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str]) -
             continue
         cnt = int(counts[i, gi]) if counts is not None else 0
         trim = t["trimmed"].format(t=rule.trim) if rule.trim and cnt > 2 * rule.trim else ""
-        parts.append(t["group_part"].format(g=g, m=_n(float(means[i, gi])), n=cnt, trim=trim, w=_n(w)))
+        parts.append(t["group_part"].format(g=names.get(g, g), m=_n(float(means[i, gi])), n=cnt, trim=trim, w=_n(w)))
     return ", ".join(parts)

@@ -1,7 +1,8 @@
 """The score table and its files: columns ``unit, name, category, total, rank, grade, flags`` and then
 one column per tree node (points earned, empty where the node does not apply), in tree order.
 
-Flags, separated by "; ": ``missing:CODE,CODE`` (indicators without a value), ``veto:CODE``,
+Flags, separated by "; ": ``missing:CODE,CODE`` (indicators without a value, scored 0), or under
+``missing: exclude`` ``excluded:CODE,CODE`` (without a value, so not applicable), ``veto:CODE``,
 ``quota:GRADE`` (the subject reached GRADE's minimum but its quota was full, or a tie straddled its
 edge). Figures are rounded to 2 decimals for display only.
 """
@@ -36,8 +37,11 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
         "rank": result.rank,
         "grade": pl.Series("grade", result.grade_names().tolist(), dtype=pl.String),
     }
+    # Under `missing: exclude` a missing indicator is not applicable; it is flagged `excluded` so the
+    # data gap stays visible without claiming it cost points.
+    gap = "x" if scheme.missing == "exclude" else "m"
     flag_parts = pl.DataFrame({
-        **{f"m{j}": result.missing[:, j] for j in range(len(leaves))},
+        **{f"{gap}{j}": result.missing[:, j] for j in range(len(leaves))},
         **{f"v{k}": result.veto_hits[:, k] for k in range(result.veto_hits.shape[1])},
         **{f"q{g}": result.grading.demoted[:, g] for g in range(len(scheme.grades))},
     }) if len(pop.codes) else pl.DataFrame()
@@ -51,7 +55,7 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
 
     if len(pop.codes):
         flags = flag_parts.select(pl.concat_str([
-            joined("m", [leaf.code for leaf in leaves]),
+            joined(gap, [leaf.code for leaf in leaves]),
             joined("v", list(scheme.veto.codes)),
             joined("q", [g.name for g in scheme.grades]),
         ], separator="; ", ignore_nulls=True).fill_null("").alias("flags"))["flags"]
@@ -65,7 +69,7 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
     return frame.with_columns(pl.col(node_codes).fill_nan(None))
 
 
-_FLAG_WORD = {"m": "missing", "v": "veto", "q": "quota"}
+_FLAG_WORD = {"m": "missing", "x": "excluded", "v": "veto", "q": "quota"}
 
 
 def write_table(frame: pl.DataFrame, path: str | Path) -> None:
