@@ -129,10 +129,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao {__version__}")
         return 0
     command, rest = args[0], args[1:]
-    if command == "score":
-        return cmd_score(rest)
-    if command == "templates":
-        return cmd_templates(rest)
+    try:
+        if command == "score":
+            return cmd_score(rest)
+        if command == "templates":
+            return cmd_templates(rest)
+    except BrokenPipeError:
+        # The reader went away (`jixiao score ... | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return _django(command, rest)
 
 
