@@ -243,20 +243,18 @@ WITH
   ranked AS (
     SELECT *, round(total, 9) AS k,
            rank() OVER ({partition} ORDER BY round(total, 9) DESC) AS rank,
+           -- units with a total >= mine (a tie counts whole): for a unit past the top grade's minimum
+           -- these are all candidates for it, so a tie straddling the quota's edge is kept out whole
+           count(*) OVER ({partition} ORDER BY round(total, 9) DESC) AS cand,
            count(*) OVER ({partition}) AS pop_n
     FROM totals),
-  quota AS (
-    -- candidates for the top grade with a total >= mine: a tie straddling the edge counts whole
-    SELECT *, count(*) FILTER (WHERE k >= {float(top["min"])!r})
-                OVER ({partition} ORDER BY k DESC) AS cand
-    FROM ranked),
   graded AS (
     SELECT *, CASE
             WHEN k >= {float(top["min"])!r} AND cand <= floor({float(top["quota"])!r} * pop_n + 1e-9)
               THEN '{top["name"]}'
 {lower}
             ELSE '' END AS grade
-    FROM quota)
+    FROM ranked)
 SELECT {final_select} FROM graded ORDER BY unit
 """
 
@@ -291,6 +289,8 @@ def stage_profile(out: Path) -> None:
     src = str(ROOT / "src" / "jixiao")
     clock = time.perf_counter
     spent: dict[tuple[str, int, str], float] = defaultdict(float)
+    raised: dict[tuple[str, int, str], tuple[int, int]] = {}  # line -> (peak RSS it raised by, peak after)
+    peak = [_peak_self()]
 
     def tracer(frame: FrameType, event: str, arg: object) -> Any:
         code = frame.f_code
@@ -301,8 +301,15 @@ def stage_profile(out: Path) -> None:
         def local(frame: FrameType, event: str, arg: object) -> Any:
             if event in ("line", "return"):
                 now = clock()
-                spent[(code.co_filename, state[0], code.co_qualname)] += now - state[1]
-                state[0], state[1] = frame.f_lineno, now
+                key = (code.co_filename, state[0], code.co_qualname)
+                spent[key] += now - state[1]
+                # The peak only grows; the innermost line running when it grew is the one to blame.
+                now_peak = _peak_self()
+                if now_peak > peak[0]:
+                    before = raised.get(key, (0, 0))[0]
+                    raised[key] = (before + now_peak - peak[0], now_peak)
+                    peak[0] = now_peak
+                state[0], state[1] = frame.f_lineno, clock()
             return local
 
         return local
@@ -327,6 +334,13 @@ def stage_profile(out: Path) -> None:
             last_fn = (fname, fn)
         text = linecache.getline(fname, line).strip()
         print(f"    {sec:7.2f} s {100 * sec / total:5.1f}%  {line:4}  {text[:100]}", file=sys.stderr)
+    print(f"\npeak RSS {_gb(peak[0]).strip()}; the lines that raised it by 50 MB or more (innermost line of "
+          "src/jixiao running at the time):", file=sys.stderr)
+    for (fname, line, fn), (by, after) in sorted(raised.items()):
+        if by >= 50 * 1024**2:
+            text = linecache.getline(fname, line).strip()
+            print(f"    +{by / 1024**3:5.2f} GB -> {after / 1024**3:5.2f} GB  {Path(fname).name}:{line} {fn}: "
+                  f"{text[:80]}", file=sys.stderr)
 
 
 # --------------------------------------------------------------------------------------------
