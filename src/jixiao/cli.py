@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 # Exit statuses: 0 success, 2 bad input (scheme or files), 1 anything unexpected.
@@ -34,6 +35,7 @@ def _score_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", metavar="CODE", help="print how this unit's score came about")
     p.add_argument("--lang", choices=("zh", "en"), default=_lang_default(),
                    help="language of the explanation (default: zh, or en when LANG is English)")
+    p.add_argument("-v", "--verbose", action="store_true", help="report each step and its time on stderr")
     return p
 
 
@@ -45,18 +47,32 @@ def cmd_score(argv: Sequence[str]) -> int:
     from jixiao.engine.schemefile import load_scheme, load_template
 
     args = _score_parser().parse_args(argv)
+    started = time.perf_counter()
+    last = [started]
+
+    def step(what: str) -> None:
+        if args.verbose:
+            now = time.perf_counter()
+            print(f"  {now - last[0]:6.2f} s  {what}", file=sys.stderr)
+            last[0] = now
+
     try:
         scheme = load_scheme(args.scheme) if Path(args.scheme).exists() or args.scheme.endswith(
             (".yaml", ".yml")) else load_template(args.scheme)
+        step(f"scheme {scheme.id}: {len(scheme.leaves)} indicators")
         pop = read_inputs(scheme, args.units, args.values, args.ratings, args.targets)
+        step(f"read and checked the inputs: {pop.size:,} units")
         if args.explain and args.explain not in set(pop.codes.tolist()):
             print(f"jixiao score: --explain {args.explain}: no such unit in {Path(args.units).name}",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
         result = score(scheme, pop)
+        step("scored, ranked and graded")
         frame = result_frame(result)
+        step("built the table")
         if args.out:
             write_table(frame, args.out)
+            step(f"wrote {args.out}")
             print(f"{frame.height:,} units scored; table written to {args.out}", file=sys.stderr)
         elif not args.explain:
             print_table(frame, sys.stdout)

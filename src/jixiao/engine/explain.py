@@ -203,7 +203,9 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
             value = t["value"].format(v=_n(v), unit=unit)
         negotiated = (node.code in pop.floors and not np.isnan(pop.floors[node.code][i])) or \
                      (node.code in pop.targets and not np.isnan(pop.targets[node.code][i]))
-        rule_s = _rule_text(t, rule, float(result.floor[i, j]), float(result.target[i, j]), negotiated)
+        floor = float(result.floor[node.code][i]) if node.code in result.floor else float("nan")
+        target = float(result.target[node.code][i]) if node.code in result.target else float("nan")
+        rule_s = _rule_text(t, rule, floor, target, negotiated)
         f = float(result.fraction[i, j])
         lines.append(pad + t["leaf"].format(code=node.code, name=node.name, value=value, rule=rule_s,
                                             f=f"{f:.1%}", avail=avail, earned=earned))

@@ -68,8 +68,17 @@ def read_inputs(scheme: Scheme, units: str, values: str | None = None, ratings: 
     from pathlib import Path
 
     u = read_table(units, UNIT_COLUMNS)
-    v = read_table(values, VALUE_COLUMNS, numeric=("value",)) if values else None
-    r = read_table(ratings, RATING_COLUMNS, numeric=("score",)) if ratings else None
+    unit_codes = u["unit"].drop_nulls()
+    # Well-formed files are parsed straight into codes (fast); anything else is read as text and checked.
+    known = unit_codes.to_list() if unit_codes.n_unique() == len(unit_codes) else None
+
+    def codes(indicators: list[str]) -> dict[str, list[str]]:
+        return {"unit": known, "indicator": indicators} if known is not None else {}
+
+    v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes=codes(list(scheme.value_codes))) \
+        if values else None
+    r = read_table(ratings, RATING_COLUMNS, numeric=("score",),
+                   codes=codes([leaf.code for leaf in scheme.rating_leaves])) if ratings else None
     t = read_table(targets, TARGET_COLUMNS, numeric=("floor", "target")) if targets else None
     labels = Labels(Path(units).name, Path(values).name if values else "values",
                     Path(ratings).name if ratings else "ratings", Path(targets).name if targets else "targets")
@@ -80,10 +89,19 @@ def _rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame if ROW in frame.columns else frame.with_row_index(ROW, offset=2)
 
 
-def _codes_enum(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Series:
+def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Series:
     """Index of each row's code in ``categories`` (null where unknown), without a Python loop."""
     enum = pl.Enum(categories)
-    return frame[column].cast(enum, strict=False).to_physical()
+    col = frame[column]
+    if col.dtype == enum:
+        return col.to_physical()  # already parsed against exactly these codes
+    if col.dtype != pl.String:
+        col = col.cast(pl.String)
+    return col.cast(enum, strict=False).to_physical()
+
+
+def _bad(frame: pl.DataFrame, mask: np.ndarray | pl.Series) -> pl.DataFrame:
+    return frame.filter(pl.Series(mask) if isinstance(mask, np.ndarray) else mask)
 
 
 def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame | None = None,
@@ -98,20 +116,18 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     empty_cat = units.filter(pl.col("category").is_null() | (pl.col("category") == ""))
     out.rows(labels.units, "category", empty_cat, "the category is empty")
     units = units.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
-    first_row = units.group_by("unit").agg(pl.col(ROW).min().alias("_first"))
-    dups = units.join(first_row, on="unit").filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
-    out.rows(labels.units, "unit", dups,
-             (f"duplicate unit {c!r} (first at row {f})" for c, f in dups.select("unit", "_first").iter_rows()))
+    if units["unit"].n_unique() != units.height:
+        first_row = units.group_by("unit").agg(pl.col(ROW).min().alias("_first"))
+        dups = units.join(first_row, on="unit").filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
+        out.rows(labels.units, "unit", dups, (f"duplicate unit {c!r} (first at row {f})"
+                                               for c, f in dups.select("unit", "_first").iter_rows()))
     out.check()
 
     codes = units["unit"].to_list()
     n = len(codes)
-    names = units["name"].fill_null("").to_numpy().astype(object)
-    cats = units["category"].to_numpy().astype(object)
     value_codes = list(scheme.value_codes)
     rating_codes = [leaf.code for leaf in scheme.rating_leaves]
     group_codes = {node.code for node in scheme.nodes if not node.is_leaf}
-    mat = np.full((n, len(value_codes)), np.nan)
 
     def unknown_indicator(code: str | None, expected: str) -> str:
         if code is None or code == "":
@@ -127,52 +143,80 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         sample = ", ".join((value_codes if expected == "values" else rating_codes)[:12])
         return f"unknown indicator {code!r} (this scheme's are: {sample or 'none'})"
 
-    def locate(frame: pl.DataFrame, label: str, allowed: list[str], expected: str) -> pl.DataFrame:
-        frame = _rows(frame).with_columns(_u=_codes_enum(frame, "unit", codes),
-                                          _i=_codes_enum(frame, "indicator", allowed))
-        bad_u = frame.filter(pl.col("_u").is_null())
-        out.rows(label, "unit", bad_u,
-                 (f"unit {c!r} is not in {labels.units}" if c else "the unit code is empty"
-                  for c in bad_u["unit"].head(MAX_LISTED).to_list()))
-        bad_i = frame.filter(pl.col("_i").is_null() & pl.col("_u").is_not_null())
-        out.rows(label, "indicator", bad_i,
-                 (unknown_indicator(c, expected) for c in bad_i["indicator"].head(MAX_LISTED).to_list()))
-        return frame.filter(pl.col("_u").is_not_null() & pl.col("_i").is_not_null())
+    def locate(frame: pl.DataFrame, label: str, allowed: list[str], expected: str) -> tuple[pl.Series, pl.Series]:
+        u = _locate(frame, "unit", codes)
+        i = _locate(frame, "indicator", allowed)
+        if u.null_count():
+            bad_u = _bad(frame, u.is_null())
+            out.rows(label, "unit", bad_u,
+                     (f"unit {c!r} is not in {labels.units}" if c else "the unit code is empty"
+                      for c in bad_u["unit"].cast(pl.String).head(MAX_LISTED).to_list()))
+        if i.null_count():
+            bad_i = _bad(frame, i.is_null() & u.is_not_null())
+            out.rows(label, "indicator", bad_i, (unknown_indicator(c, expected) for c in
+                                                 bad_i["indicator"].cast(pl.String).head(MAX_LISTED).to_list()))
+        return u, i
 
-    def duplicates(frame: pl.DataFrame, label: str, keys: list[str], what: str) -> None:
-        if frame.height == 0:
+    def duplicates(frame: pl.DataFrame, label: str, key: pl.DataFrame, what: str) -> None:
+        """Rows whose key repeats an earlier row's, named with the first row."""
+        if key.height == 0 or not key.is_duplicated().any():
             return
-        # Bare counting first (cheap on tens of millions of rows); details only when there are duplicates.
-        if frame.select(pl.struct(keys).is_duplicated().any()).item():
-            firsts = frame.group_by(keys).agg(pl.col(ROW).min().alias("_first"))
-            dups = frame.join(firsts, on=keys).filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
-            out.rows(label, None, dups, (f"duplicate row: {what} already given at row {f}"
-                                         for f in dups["_first"].head(MAX_LISTED).to_list()))
+        keyed = key.with_columns(frame[ROW])
+        cols = key.columns
+        firsts = keyed.group_by(cols).agg(pl.col(ROW).min().alias("_first"))
+        dups = keyed.join(firsts, on=cols).filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
+        out.rows(label, None, dups, (f"duplicate row: {what} already given at row {f}"
+                                     for f in dups["_first"].head(MAX_LISTED).to_list()))
 
-    # Values -----------------------------------------------------------------------------------
+    # Values: scattered straight into a subjects x codes matrix, column-major so each code's column
+    # is contiguous for the core.
+    mat = np.full((n, len(value_codes)), np.nan, order="F")
     if values is not None:
-        vf = locate(values, labels.values, value_codes, "values")
-        vf = vf.filter(pl.col("value").is_not_null())  # an empty cell is no value: missing
-        not_finite = vf.filter(~pl.col("value").is_finite())
-        out.rows(labels.values, "value", not_finite, "is not a finite number")
-        _check_value_ranges(scheme, vf, labels.values, out, value_codes)
-        duplicates(vf, labels.values, ["_u", "_i"], "this unit and indicator")
+        values = _rows(values)
+        u, i = locate(values, labels.values, value_codes, "values")
+        located = u.null_count() == 0 and i.null_count() == 0
+        ok = np.ones(values.height, dtype=bool) if located else (u.is_not_null() & i.is_not_null()).to_numpy()
+        v = values["value"].to_numpy()
+        # Cell index types: 32-bit keeps the big temporary arrays half the size where it fits.
+        itype = np.uint32 if n * max(len(value_codes), 1) < 2**32 else np.int64
+        ii = i.fill_null(0).to_numpy().astype(itype, copy=False)
+        ui = u.fill_null(0).to_numpy().astype(itype, copy=False)
+        finite = np.isfinite(v)
+        all_present = bool(finite.all())
+        if not all_present and np.isinf(v).any():
+            out.rows(labels.values, "value", _bad(values, np.isinf(v)), "is not a finite number")
+        _check_value_ranges(scheme, values, v, ii, ok, labels.values, out, value_codes)
+        key = ii * itype(n) + ui  # the cell's place in the column-major matrix
+        if located:
+            # A duplicate row (empty values included) marks an already-marked cell.
+            seen = np.zeros(n * len(value_codes), dtype=np.uint8)
+            seen[key] = 1
+            if int(seen.sum(dtype=np.int64)) != len(key):
+                duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator")
+            del seen
         out.check()
-        ui = vf["_u"].cast(pl.Int64).to_numpy()
-        ii = vf["_i"].cast(pl.Int64).to_numpy()
-        mat[ui, ii] = vf["value"].to_numpy()
+        flat = mat.reshape(-1, order="F")  # a view: column j holds cells j*n .. j*n + n - 1
+        if all_present:
+            flat[key] = v
+        else:
+            present = ~np.isnan(v)  # an empty cell is no value: missing
+            flat[key[present]] = v[present]
 
     # Ratings ----------------------------------------------------------------------------------
     rating_means: dict[str, np.ndarray] = {}
     rating_counts: dict[str, np.ndarray] = {}
     if ratings is not None:
-        rf = locate(ratings, labels.ratings, rating_codes, "ratings")
-        _check_ratings(scheme, rf, labels.ratings, out)
-        duplicates(rf, labels.ratings, ["_u", "_i", "group", "rater"], "this unit, indicator, group and rater")
+        ratings = _rows(ratings)
+        u, i = locate(ratings, labels.ratings, rating_codes, "ratings")
+        gi = _check_ratings(scheme, ratings, i, labels.ratings, out)
+        ok = (u.is_not_null() & i.is_not_null()).to_numpy() & (gi >= 0)
+        if ok.all():
+            key = pl.DataFrame({"_u": u, "_i": i, "_g": gi, "rater": ratings["rater"]})
+            duplicates(ratings, labels.ratings, key, "this unit, indicator, group and rater")
         out.check()
-        rating_means, rating_counts = _aggregate_ratings(scheme, rf, n)
-    elif scheme.rating_leaves:
-        pass  # no ratings file: rating indicators are missing for everyone
+        rating_means, rating_counts = _aggregate_ratings(scheme, u.to_numpy().astype(np.int64),
+                                                         i.to_numpy().astype(np.int64), gi,
+                                                         ratings["score"].to_numpy(), n)
 
     # Targets ----------------------------------------------------------------------------------
     floors: dict[str, np.ndarray] = {}
@@ -180,8 +224,10 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     if targets is not None:
         tcodes = [leaf.code for leaf in scheme.measured_leaves
                   if leaf.rule is not None and leaf.rule.type in ("linear", "ratio", "threshold")]
-        tf = locate(targets, labels.targets, tcodes, "targets")
-        duplicates(tf, labels.targets, ["_u", "_i"], "a target for this unit and indicator")
+        targets = _rows(targets)
+        u, i = locate(targets, labels.targets, tcodes, "targets")
+        tf = targets.with_columns(_u=u, _i=i).filter(pl.col("_u").is_not_null() & pl.col("_i").is_not_null())
+        duplicates(tf, labels.targets, tf.select("_u", "_i"), "a target for this unit and indicator")
         _check_targets(scheme, tf, labels.targets, out, tcodes)
         out.check()
         for idx, code in enumerate(tcodes):
@@ -198,83 +244,111 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
             if not np.isnan(tg).all():
                 tgts[code] = tg
 
-    return Population(codes=np.asarray(codes, dtype=object), names=names, categories=cats, values=mat,
+    names = units["name"].fill_null("").to_numpy().astype(object)
+    return Population(codes=np.asarray(codes, dtype=object), names=names,
+                      categories=units["category"].to_numpy().astype(object), values=mat,
                       ratings=rating_means, floors=floors, targets=tgts, rating_counts=rating_counts)
 
 
-def _check_value_ranges(scheme: Scheme, vf: pl.DataFrame, label: str, out: _Collector,
-                        value_codes: list[str]) -> None:
+def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ok: np.ndarray,
+                        label: str, out: _Collector, value_codes: list[str]) -> None:
     """Values that cannot be: a negative count, bonus, penalty or award; a percentage where the
     indicator is not measured in %."""
-    nonneg: list[int] = []
-    units_of: dict[int, str | None] = {}
+    nonneg = np.zeros(len(value_codes), dtype=bool)
+    units_of: list[str | None] = []
     for idx, code in enumerate(value_codes):
         if code in scheme.bonus.codes or code in scheme.penalty.codes or code in scheme.veto.codes:
-            nonneg.append(idx)
-            units_of[idx] = "points" if code not in scheme.veto.codes else None
+            nonneg[idx] = True
+            units_of.append("points" if code not in scheme.veto.codes else None)
             continue
         leaf = scheme.node(code)
         assert leaf.rule is not None
-        units_of[idx] = leaf.unit
-        if leaf.rule.type in ("deduction", "points"):
-            nonneg.append(idx)
-    if nonneg:
-        neg = vf.filter(pl.col("_i").cast(pl.Int64).is_in(nonneg) & (pl.col("value") < 0))
-        out.rows(label, "value", neg, (f"{v:g} is negative; {c} counts incidents or points and cannot be"
-                                       for v, c in neg.select("value", "indicator").head(MAX_LISTED).iter_rows()))
-    pct_ok = [i for i, unit in units_of.items() if unit is not None and unit.strip() in ("%", "％", "百分比")]
-    wrong = vf.filter(pl.col("value__pct") & ~pl.col("_i").cast(pl.Int64).is_in(pct_ok)) \
-        if "value__pct" in vf.columns else vf.clear()
-    out.rows(label, "value", wrong,
-             (f"written as a percentage, but {c} is measured in {units_of[int(i)] or 'plain numbers'}"
-              for c, i in wrong.select("indicator", "_i").head(MAX_LISTED).iter_rows()))
+        units_of.append(leaf.unit)
+        nonneg[idx] = leaf.rule.type in ("deduction", "points")
+    if not nonneg.any():
+        neg = np.zeros(0, dtype=bool)
+    else:
+        with np.errstate(invalid="ignore"):
+            neg = ok & nonneg[ii] & (v < 0)
+    if neg.any():
+        bad = _bad(frame, neg)
+        out.rows(label, "value", bad, (f"{x:g} is negative; {c} counts incidents or points and cannot be"
+                                       for x, c in bad.select("value", pl.col("indicator").cast(pl.String))
+                                       .head(MAX_LISTED).iter_rows()))
+    if "value__pct" in frame.columns and frame["value__pct"].any():
+        pct_ok = np.array([u is not None and u.strip() in ("%", "％", "百分比") for u in units_of], dtype=bool)
+        wrong = ok & frame["value__pct"].to_numpy() & ~pct_ok[ii]
+        bad = _bad(frame, wrong)
+        out.rows(label, "value", bad, (f"written as a percentage, but {value_codes[int(k)]} is measured in "
+                                       f"{units_of[int(k)] or 'plain numbers'}" for k in ii[wrong][:MAX_LISTED]))
 
 
-def _check_ratings(scheme: Scheme, rf: pl.DataFrame, label: str, out: _Collector) -> None:
-    leaves = scheme.rating_leaves
-    empty = rf.filter(pl.col("rater").is_null() | (pl.col("rater") == ""))
+def _check_ratings(scheme: Scheme, frame: pl.DataFrame, i: pl.Series, label: str, out: _Collector) -> np.ndarray:
+    """Check raters, scores and groups; return each row's group index within its indicator (-1: bad)."""
+    empty = frame.filter(pl.col("rater").is_null() | (pl.col("rater") == ""))
     out.rows(label, "rater", empty, "the rater is empty")
-    missing = rf.filter(pl.col("score").is_null())
+    missing = frame.filter(pl.col("score").is_null())
     out.rows(label, "score", missing, "the score is empty")
-    for idx, leaf in enumerate(leaves):
+    ii = i.fill_null(-1).cast(pl.Int64).to_numpy()
+    gi = np.full(frame.height, -1, dtype=np.int64)
+    score = frame["score"].to_numpy()
+    groups = frame["group"].cast(pl.String)
+    for idx, leaf in enumerate(scheme.rating_leaves):
         rule = leaf.rule
         assert rule is not None and rule.scale is not None
-        sub = rf.filter(pl.col("_i") == idx)
-        bad_g = sub.filter(~pl.col("group").is_in(list(rule.group_names)) | pl.col("group").is_null())
-        out.rows(label, "group", bad_g,
-                 (f"{g!r} is not a rater group of {leaf.code} ({', '.join(rule.group_names)})"
-                  for g in bad_g["group"].head(MAX_LISTED).to_list()))
+        mine = ii == idx
+        if not mine.any():
+            continue
+        g = groups.filter(pl.Series(mine)).cast(pl.Enum(list(rule.group_names)), strict=False).to_physical()
+        gi[mine] = g.fill_null(-1).cast(pl.Int64).to_numpy()
+        bad_g = mine & (gi < 0)
+        if bad_g.any():
+            bad = _bad(frame, bad_g)
+            out.rows(label, "group", bad, (f"{x!r} is not a rater group of {leaf.code} ({', '.join(rule.group_names)})"
+                                           for x in bad["group"].head(MAX_LISTED).to_list()))
         lo, hi = rule.scale
-        bad_s = sub.filter((pl.col("score") < lo) | (pl.col("score") > hi) | ~pl.col("score").is_finite())
-        out.rows(label, "score", bad_s, (f"{s:g} is outside {leaf.code}'s scale [{lo:g}, {hi:g}]"
-                                         for s in bad_s["score"].head(MAX_LISTED).to_list()))
+        with np.errstate(invalid="ignore"):
+            bad_s = mine & ((score < lo) | (score > hi) | np.isinf(score))
+        if bad_s.any():
+            bad = _bad(frame, bad_s)
+            out.rows(label, "score", bad, (f"{x:g} is outside {leaf.code}'s scale [{lo:g}, {hi:g}]"
+                                           for x in bad["score"].head(MAX_LISTED).to_list()))
+    return gi
 
 
-def _aggregate_ratings(scheme: Scheme, rf: pl.DataFrame, n: int) -> tuple[dict[str, np.ndarray],
-                                                                           dict[str, np.ndarray]]:
-    """Per unit, indicator and rater group: drop the ``trim`` highest and lowest ratings when the
-    group has more than 2 x trim, and take the mean."""
+def _aggregate_ratings(scheme: Scheme, ui: np.ndarray, ii: np.ndarray, gi: np.ndarray, score: np.ndarray,
+                       n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Per unit, indicator and rater group: drop the ``trim`` highest and ``trim`` lowest ratings when
+    the group has more than 2 x trim, and take the mean. One grouped pass, no sort, for trim <= 1."""
     means: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for idx, leaf in enumerate(scheme.rating_leaves):
         rule = leaf.rule
         assert rule is not None
-        t = rule.trim
-        sub = rf.filter(pl.col("_i") == idx).select("_u", "group", "score")
-        keys = ["_u", "group"]
-        ranked = sub.sort([*keys, "score"]).with_columns(
-            _pos=pl.int_range(pl.len()).over(keys), _n=pl.len().over(keys))
-        kept = ranked.filter((pl.col("_n") <= 2 * t) | ((pl.col("_pos") >= t) & (pl.col("_pos") < pl.col("_n") - t)))
-        agg = kept.group_by(keys).agg(pl.col("score").mean().alias("mean"), pl.col("_n").first().alias("n"))
-        m = np.full((n, len(rule.groups)), np.nan)
-        c = np.zeros((n, len(rule.groups)), dtype=np.int64)
-        for gi, g in enumerate(rule.group_names):
-            part = agg.filter(pl.col("group") == g)
-            rows_u = part["_u"].cast(pl.Int64).to_numpy()
-            m[rows_u, gi] = part["mean"].to_numpy()
-            c[rows_u, gi] = part["n"].to_numpy()
-        means[leaf.code] = m
-        counts[leaf.code] = c
+        t, ng = rule.trim, len(rule.groups)
+        mine = ii == idx
+        key = ui[mine] * ng + gi[mine]
+        frame = pl.DataFrame({"k": key, "s": score[mine]})
+        aggs = [pl.col("s").sum().alias("sum"), pl.len().alias("n")]
+        if t == 1:
+            aggs += [pl.col("s").min().alias("low"), pl.col("s").max().alias("high")]
+        elif t > 1:
+            aggs += [pl.col("s").bottom_k(t).sum().alias("low"), pl.col("s").top_k(t).sum().alias("high")]
+        agg = frame.group_by("k").agg(aggs)
+        k = agg["k"].to_numpy()
+        total, cnt = agg["sum"].to_numpy(), agg["n"].to_numpy().astype(np.int64)
+        if t > 0:
+            trimmed = cnt > 2 * t
+            total = np.where(trimmed, total - agg["low"].to_numpy() - agg["high"].to_numpy(), total)
+            kept = np.where(trimmed, cnt - 2 * t, cnt)
+        else:
+            kept = cnt
+        m = np.full(n * ng, np.nan)
+        c = np.zeros(n * ng, dtype=np.int64)
+        m[k] = total / kept
+        c[k] = cnt
+        means[leaf.code] = m.reshape(n, ng)
+        counts[leaf.code] = c.reshape(n, ng)
     return means, counts
 
 

@@ -15,7 +15,6 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
 import polars as pl
 
 from jixiao.engine.score import ScoreResult
@@ -33,7 +32,7 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
         "unit": pl.Series("unit", pop.codes.tolist(), dtype=pl.String),
         "name": pl.Series("name", pop.names.tolist(), dtype=pl.String),
         "category": pl.Series("category", pop.categories.tolist(), dtype=pl.String),
-        "total": np.round(result.total, 2),
+        "total": result.total,
         "rank": result.rank,
         "grade": pl.Series("grade", result.grade_names().tolist(), dtype=pl.String),
     }
@@ -63,10 +62,11 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
         flags = pl.Series("flags", [], dtype=pl.String)
     cols["flags"] = flags
     for k, node in enumerate(scheme.nodes):
-        cols[node.code] = np.round(result.earned[:, k], 2)
+        cols[node.code] = result.earned[:, k]
     frame = pl.DataFrame(cols)
     node_codes = [node.code for node in scheme.nodes]
-    return frame.with_columns(pl.col(node_codes).fill_nan(None))
+    # Rounded for display only (half away from zero, as people round); ranks used the exact values.
+    return frame.with_columns(pl.col("total").round(2), pl.col(node_codes).round(2).fill_nan(None))
 
 
 _FLAG_WORD = {"m": "missing", "x": "excluded", "v": "veto", "q": "quota"}

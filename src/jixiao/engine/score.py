@@ -85,8 +85,9 @@ class ScoreResult:
 
     Per node (columns in ``scheme.nodes`` order): ``applicable``, ``available`` points and
     ``earned`` points (NaN where not applicable). Per indicator (``scheme.leaves`` order): the
-    ``value`` used (the combined rating for a rating indicator), ``fraction`` f, ``missing``, and
-    the effective ``floor``/``target``.
+    ``value`` used (the combined rating for a rating indicator), ``fraction`` f and ``missing``;
+    ``floor``/``target`` map an indicator's code to its effective floor and target per subject
+    (the scheme's, or a negotiated one). Matrices are column-major: a node's column is contiguous.
     """
 
     scheme: Scheme
@@ -97,8 +98,8 @@ class ScoreResult:
     value: Float
     fraction: Float
     missing: NDArray[np.bool_]
-    floor: Float
-    target: Float
+    floor: Mapping[str, Float]
+    target: Mapping[str, Float]
     tree_total: Float
     bonus_raw: Float
     bonus: Float
@@ -127,14 +128,27 @@ class ScoreResult:
         return int(hits[0])
 
 
-def _category_masks(scheme: Scheme, categories: NDArray[np.object_]) -> dict[str, Bool]:
+def factorize(labels: NDArray[np.object_]) -> tuple[Int, list[str]]:
+    """Integer codes for text labels, numbered in sorted order of the labels.
+
+    >>> factorize(np.array(["B", "A", "B"], dtype=object))
+    (array([1, 0, 1]), ['A', 'B'])
+    """
+    import polars as pl  # Polars factorises a million labels far faster than np.unique on objects
+
+    series = pl.Series(labels.tolist(), dtype=pl.String)
+    uniq = series.unique().sort()
+    codes = series.cast(pl.Enum(uniq.to_list())).to_physical().cast(pl.Int64).to_numpy()
+    return codes, uniq.to_list()
+
+
+def _category_masks(scheme: Scheme, codes: Int, names: list[str]) -> dict[str, Bool]:
     """For every node with an ``only`` list, which subjects' categories it names (own list only)."""
-    uniq, inverse = np.unique(categories.astype(str), return_inverse=True)
     out: dict[str, Bool] = {}
     for node in scheme.nodes:
         if node.only is not None:
-            lut = np.array([c in node.only for c in uniq], dtype=bool)
-            out[node.code] = lut[inverse] if len(uniq) else np.zeros(0, dtype=bool)
+            lut = np.array([c in node.only for c in names], dtype=bool)
+            out[node.code] = lut[codes] if len(names) else np.zeros(0, dtype=bool)
     return out
 
 
@@ -148,21 +162,22 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
     value_col = {code: i for i, code in enumerate(scheme.value_codes)}
     if pop.values.shape != (n, len(scheme.value_codes)):
         raise ValueError(f"values must be {n} x {len(scheme.value_codes)}, not {pop.values.shape}")
-    cat_mask = _category_masks(scheme, pop.categories)
+    cat_codes, cat_names = factorize(pop.categories)
+    cat_mask = _category_masks(scheme, cat_codes, cat_names)
 
-    value = np.full((n, len(leaves)), np.nan)
-    floor = np.full((n, len(leaves)), np.nan)
-    target = np.full((n, len(leaves)), np.nan)
+    value = np.empty((n, len(leaves)), order="F")
+    floor: dict[str, Float] = {}
+    target: dict[str, Float] = {}
     for j, leaf in enumerate(leaves):
         rule = leaf.rule
         assert rule is not None
         if rule.type == "rating":
-            continue  # combined below, once points are known it is only a fraction away
+            continue  # combined below
         value[:, j] = pop.values[:, value_col[leaf.code]]
         if rule.floor is not None or leaf.code in pop.floors:
-            floor[:, j] = _merge(pop.floors.get(leaf.code), rule.floor, n)
+            floor[leaf.code] = _merge(pop.floors.get(leaf.code), rule.floor, n)
         if rule.target is not None or leaf.code in pop.targets:
-            target[:, j] = _merge(pop.targets.get(leaf.code), rule.target, n)
+            target[leaf.code] = _merge(pop.targets.get(leaf.code), rule.target, n)
 
     rating_fraction: dict[str, Float] = {}
     for leaf in scheme.rating_leaves:
@@ -183,7 +198,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
 
     # Applicability, bottom-up: a leaf by category (and, under `exclude`, by having a value);
     # a group by category and at least one applicable child.
-    applicable = np.zeros((n, len(nodes)), dtype=bool)
+    applicable = np.zeros((n, len(nodes)), dtype=bool, order="F")
 
     def mark(node: Node) -> Bool:
         own = cat_mask.get(node.code, np.ones(n, dtype=bool))
@@ -203,7 +218,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         mark(top)
 
     # Points, top-down: siblings share their parent's points by weight, over those applicable.
-    available = np.zeros((n, len(nodes)))
+    available = np.zeros((n, len(nodes)), order="F")
 
     def share(children: Sequence[Node], parent_points: Float) -> None:
         cols = [node_col[c.code] for c in children]
@@ -220,8 +235,8 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
     share(scheme.tree, np.full(n, scheme.scale))
 
     # Fractions and earned points per indicator.
-    fraction = np.full((n, len(leaves)), np.nan)
-    earned = np.full((n, len(nodes)), np.nan)
+    fraction = np.empty((n, len(leaves)), order="F")
+    earned = np.empty((n, len(nodes)), order="F")
     for j, leaf in enumerate(leaves):
         rule = leaf.rule
         assert rule is not None
@@ -230,8 +245,8 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
             f = rating_fraction[leaf.code]
         else:
             f = rules.fraction(rule, value[:, j], pts,
-                               floor[:, j] if leaf.code in pop.floors else None,
-                               target[:, j] if leaf.code in pop.targets else None)
+                               floor[leaf.code] if leaf.code in pop.floors else None,
+                               target[leaf.code] if leaf.code in pop.targets else None)
         fraction[:, j] = f
         col = node_col[leaf.code]
         earned[:, col] = np.where(applicable[:, col], pts * np.where(np.isnan(f), 0.0, f), np.nan)
@@ -249,10 +264,9 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
     for top in scheme.tree:
         tree_total += np.nan_to_num(add_up(top), nan=0.0)
 
-    leaf_app_by_category = np.ones((n, len(leaves)), dtype=bool)
+    missing = np.empty((n, len(leaves)), dtype=bool, order="F")
     for j, leaf in enumerate(leaves):
-        leaf_app_by_category[:, j] = _ancestry_mask(scheme, leaf, cat_mask, n)
-    missing = leaf_app_by_category & ~has_value
+        missing[:, j] = _ancestry_mask(scheme, leaf, cat_mask, n) & ~has_value[:, j]
 
     def adjust_sum(codes: tuple[str, ...]) -> Float:
         if not codes:
@@ -277,9 +291,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         pop_idx = np.zeros(n, dtype=np.int64)
         pop_names: tuple[str, ...] = ("all",)
     else:
-        uniq, inverse = np.unique(pop.categories.astype(str), return_inverse=True)
-        pop_idx = inverse.astype(np.int64).reshape(-1)
-        pop_names = tuple(str(u) for u in uniq)
+        pop_idx, pop_names = cat_codes, tuple(cat_names)
     rank = rank_within(total, pop_idx)
 
     grade_names = [g.name for g in scheme.grades]
@@ -297,7 +309,8 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
 
 
 def _merge(override: Float | None, default: float | None, n: int) -> Float:
-    base = np.full(n, np.nan if default is None else default)
+    """Per-subject values: the override where given, else the scheme's (a read-only broadcast)."""
+    base = np.broadcast_to(np.float64(np.nan if default is None else default), (n,))
     if override is None:
         return base
     return np.where(np.isnan(override), base, override)

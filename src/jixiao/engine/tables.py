@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -24,8 +24,15 @@ MAX_LISTED = 20
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def read_table(path: str | Path, columns: Sequence[str], numeric: Sequence[str] = ()) -> pl.DataFrame:
-    """Read ``path`` and return its ``columns`` (codes as text, ``numeric`` ones as numbers) and ``_row``."""
+def read_table(path: str | Path, columns: Sequence[str], numeric: Sequence[str] = (),
+               codes: Mapping[str, Sequence[str]] | None = None) -> pl.DataFrame:
+    """Read ``path`` and return its ``columns`` (codes as text, ``numeric`` ones as numbers) and ``_row``.
+
+    ``codes`` names columns whose cells should all be one of the given codes (the units of the units
+    file, the indicators of the scheme). A CSV whose cells all match is read straight into Polars
+    ``Enum`` columns, which is much faster and smaller than text; any other file comes back as text,
+    and the caller finds and names the cells that do not match.
+    """
     p = Path(path)
     label = p.name
     if not p.exists():
@@ -36,7 +43,7 @@ def read_table(path: str | Path, columns: Sequence[str], numeric: Sequence[str] 
     if suffix in XLSX_SUFFIXES:
         frame = _read_xlsx(p, label, columns, numeric)
     elif suffix in (".csv", ".txt"):
-        frame = _read_csv(p, label, columns, numeric)
+        frame = _read_csv(p, label, columns, numeric, codes or {})
     else:
         raise InputError([InputProblem(label, None, None,
                                        f"unsupported file type {p.suffix!r}; use .csv (UTF-8) or .xlsx")])
@@ -58,7 +65,8 @@ def _header_map(label: str, header: Sequence[str], columns: Sequence[str]) -> di
     return found
 
 
-def _read_csv(p: Path, label: str, columns: Sequence[str], numeric: Sequence[str]) -> pl.DataFrame:
+def _read_csv(p: Path, label: str, columns: Sequence[str], numeric: Sequence[str],
+              codes: Mapping[str, Sequence[str]]) -> pl.DataFrame:
     with p.open("rb") as fh:
         head = fh.read(65536)
     if not head.strip():
@@ -73,9 +81,10 @@ def _read_csv(p: Path, label: str, columns: Sequence[str], numeric: Sequence[str
     header = next(csv.reader([first]))
     names = _header_map(label, header, columns)
     wanted = {names[c]: c for c in columns}
-    schema = {names[c]: pl.Float64 for c in numeric}
+    schema: dict[str, pl.DataType] = {names[c]: pl.Float64() for c in numeric}
+    schema.update({names[c]: pl.Enum(list(v)) for c, v in codes.items() if c in names})
     try:
-        # Fast path: let Polars parse numbers. On any parse problem fall back to text to say where.
+        # Fast path: Polars parses numbers and codes. On any problem, fall back to text to say where.
         frame = pl.read_csv(p, infer_schema=False, columns=list(wanted), schema_overrides=schema)
         frame = frame.rename(wanted)
         return frame.with_columns(pl.lit(False).alias(f"{c}__pct") for c in numeric)
@@ -189,10 +198,14 @@ def _cell_text(v: object, is_pct: bool) -> str | None:
 
 def _finish(frame: pl.DataFrame, label: str, columns: Sequence[str], numeric: Sequence[str]) -> pl.DataFrame:
     frame = frame.with_row_index(ROW, offset=2)
-    text_cols = [c for c in columns if c not in numeric]
-    frame = frame.with_columns(pl.col(c).str.strip_chars() for c in text_cols)
+    text_cols = [c for c in columns if c not in numeric and frame.schema[c] == pl.String]
+    if text_cols:
+        frame = frame.with_columns(pl.col(c).str.strip_chars() for c in text_cols)
     # Rows with every cell empty (a spreadsheet's blank lines) carry nothing: drop them.
-    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c) == "") for c in text_cols)
+    blank = pl.all_horizontal([pl.col(c).is_null() if frame.schema[c] != pl.String
+                               else pl.col(c).is_null() | (pl.col(c) == "") for c in columns if c not in numeric])
     if numeric:
         blank = blank & pl.all_horizontal(pl.col(c).is_null() for c in numeric)
-    return frame.filter(~blank)
+    if frame.select(blank.any()).item():
+        frame = frame.filter(~blank)
+    return frame
