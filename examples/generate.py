@@ -332,12 +332,57 @@ def policy_service_law_governance_development() -> Example:
     return ex
 
 
+def city_annual() -> Example:
+    """示范市年度综合绩效考核: 行政业绩, 接诉即办, 行政质量, 自身建设, 综合评价, 负面清单 (seeds/000, 002, 003)."""
+    rng = random.Random(20260105)
+    ex = Example(CITY_UNITS)
+    q = qualities(rng, CITY_UNITS, {"ZWFWJ": 1.9, "SCJGJ": 1.6, "CZJ": 1.7, "YJJ": 0.9, "DHQ-BJ": -2.4})
+    for code, _, cat in CITY_UNITS:
+        d = Draw(rng, q[code])
+        ex.value(code, "TASK", d.measure(92, 4, 3, 60, 100))
+        ex.value(code, "PROJ", d.measure(93, 5, 4, 55, 110))
+        ex.value(code, "EXEC", d.measure(91, 4, 3, 60, 100))
+        ex.value(code, "IDLE", d.measure(11, -4, 3, 1, 35))
+        ex.value(code, "BIZENV", d.measure(82, 4, 3, 55, 98))
+        ex.value(code, "DIGI", round(min(max(4.5 + 1.2 * q[code] + rng.gauss(0, 1), 0), 9)))
+        ex.value(code, "RESP", d.measure(96, 2.5, 1.5, 82, 100))
+        ex.value(code, "SOLVE", d.measure(86, 5, 3, 60, 100))
+        ex.value(code, "SATIS", d.measure(88, 4, 3, 65, 100))
+        if cat == "A":
+            ex.value(code, "DAYS", d.measure(8.5, -3.5, 2, 3, 25))
+            ex.value(code, "ONSITE", d.measure(0.9, -0.4, 0.3, 0.3, 3.5))
+            ex.value(code, "CASE", d.measure(95.5, 2, 2, 80, 100))
+        else:
+            ex.value(code, "SERVQ", d.measure(88, 4, 3, 65, 100))
+            ex.value(code, "COST", d.measure(3, -2, 2, -5, 15))
+        ex.value(code, "OPEN", d.measure(98.5, 1, 1, 90, 100))
+        ex.value(code, "RECT", d.measure(92, 5, 4, 55, 100))
+        ex.value(code, "TRAIN", d.measure(97, 3, 3, 70, 100))
+        ex.value(code, "INTEG", d.measure(2.2, 0.2, 0.15, 0.5, 2.5, 2))  # of 2.5 points
+        ex.value(code, "NEG", d.count(0.5))
+        rate(ex, rng, code, "EVAL", q[code], {"superior": ("L", 5, 0), "peer": ("P", 8, 2),
+                                              "public": ("G", 12, -3)}, 86, 5, 4)
+    leave_out(ex, rng, ["PROJ", "BIZENV", "CASE", "SERVQ", "RECT"], 4)
+    for code, _, _ in CITY_UNITS:
+        if q[code] > 0.8 and rng.random() < 0.6:
+            ex.value(code, "INNOV", rng.choice([1, 2, 3]))
+        if rng.random() < 0.15:
+            ex.value(code, "REFORM", rng.choice([1, 1.5, 2]))
+        if q[code] > 1 and rng.random() < 0.3:
+            ex.value(code, "HONOR", 1)
+    for code in rng.sample([c for c, _, _ in CITY_UNITS if q[c] < 0], 3):
+        ex.value(code, rng.choice(["SAFETY", "COMPLAINT"]), rng.choice([1, 2, 3]))
+    ex.value("YJJ", "MAJOR", 1)  # a major production-safety accident: 一票否决
+    return ex
+
+
 TEMPLATES: dict[str, tuple[Callable[[], Example], bool]] = {
     # name: (generator, also write .xlsx)
     "core-leader-negative": (core_leader_negative, True),
     "balanced-scorecard": (balanced_scorecard, False),
     "budget-performance": (budget_performance, False),
     "policy-service-law-governance-development": (policy_service_law_governance_development, False),
+    "city-annual": (city_annual, False),
 }
 
 
