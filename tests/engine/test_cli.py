@@ -148,7 +148,7 @@ def test_a_percentage_on_an_indicator_not_measured_in_percent_is_refused(files: 
     ("values", [VALUES[0], ("X", "RESP", "九十")],
      "values.csv, row 2, column value: '九十' is not a number"),
     ("values", [VALUES[0], ("X", "RESP", "90"), ("Y", "RESP", "80"), ("X", "RESP", "91")],
-     "values.csv, row 4: duplicate row: this unit and indicator already given at row 2"),
+     "values.csv, row 4, column unit+indicator: duplicate row: this unit and indicator already given at row 2"),
     ("values", [VALUES[0], ("X", "NEG", "-1")],
      "values.csv, row 2, column value: -1 is negative"),
     ("values", [("unit", "indicator", "amount"), ("X", "RESP", "90")],
@@ -160,7 +160,7 @@ def test_a_percentage_on_an_indicator_not_measured_in_percent_is_refused(files: 
     ("ratings", [RATINGS[0], ("X", "LEAD", "boss", "s0", "80")],
      "ratings.csv, row 2, column group: 'boss' is not a rater group of LEAD"),
     ("ratings", [RATINGS[0], ("X", "LEAD", "superior", "s0", "80"), ("X", "LEAD", "superior", "s0", "90")],
-     "ratings.csv, row 3: duplicate row"),
+     "ratings.csv, row 3, column unit+indicator+group+rater: duplicate row"),
     ("ratings", [RATINGS[0], ("X", "RESP", "superior", "s0", "80")],
      "ratings.csv, row 2, column indicator: 'RESP' is not a rating indicator"),
     ("units", [UNITS[0], ("X", "a", "A"), ("X", "b", "B")],
@@ -214,3 +214,18 @@ def test_the_score_command_does_not_import_django(files: dict[str, Path]) -> Non
             "'django imported'")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_negotiated_target_overrides_the_schemes(files: dict[str, Path], tmp_path: Path) -> None:
+    targets = write_csv(tmp_path / "targets.csv", [("unit", "indicator", "floor", "target"), ("X", "RESP", "70", "90")])
+    proc = jixiao(*score_args(files, "--targets", str(targets), "--explain", "X", "--lang", "en"))
+    assert proc.returncode == 0, proc.stderr
+    # RESP 90 now meets its negotiated target 90 (floor 70): the full 18 points instead of 9.
+    assert "linear from floor 70 to target 90 (negotiated); fraction 100.0%; 18.00 of 18.00 points" in proc.stdout
+
+
+def test_a_target_equal_to_its_floor_is_refused(files: dict[str, Path], tmp_path: Path) -> None:
+    targets = write_csv(tmp_path / "targets.csv", [("unit", "indicator", "floor", "target"), ("X", "RESP", "90", "90")])
+    proc = jixiao(*score_args(files, "--targets", str(targets)))
+    assert proc.returncode == 2
+    assert "targets.csv, row 2, column target: RESP: the target must differ from the floor" in proc.stderr

@@ -157,7 +157,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                                                  bad_i["indicator"].cast(pl.String).head(MAX_LISTED).to_list()))
         return u, i
 
-    def duplicates(frame: pl.DataFrame, label: str, key: pl.DataFrame, what: str) -> None:
+    def duplicates(frame: pl.DataFrame, label: str, key: pl.DataFrame, what: str, columns: str) -> None:
         """Rows whose key repeats an earlier row's, named with the first row."""
         if key.height == 0 or not key.is_duplicated().any():
             return
@@ -165,7 +165,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         cols = key.columns
         firsts = keyed.group_by(cols).agg(pl.col(ROW).min().alias("_first"))
         dups = keyed.join(firsts, on=cols).filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
-        out.rows(label, None, dups, (f"duplicate row: {what} already given at row {f}"
+        out.rows(label, columns, dups, (f"duplicate row: {what} already given at row {f}"
                                      for f in dups["_first"].head(MAX_LISTED).to_list()))
 
     # Values: scattered straight into a subjects x codes matrix, column-major so each code's column
@@ -192,7 +192,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
             seen = np.zeros(n * len(value_codes), dtype=np.uint8)
             seen[key] = 1
             if int(seen.sum(dtype=np.int64)) != len(key):
-                duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator")
+                duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator",
+                           "unit+indicator")
             del seen
         out.check()
         flat = mat.reshape(-1, order="F")  # a view: column j holds cells j*n .. j*n + n - 1
@@ -212,7 +213,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         ok = (u.is_not_null() & i.is_not_null()).to_numpy() & (gi >= 0)
         if ok.all():
             key = pl.DataFrame({"_u": u, "_i": i, "_g": gi, "rater": ratings["rater"]})
-            duplicates(ratings, labels.ratings, key, "this unit, indicator, group and rater")
+            duplicates(ratings, labels.ratings, key, "this unit, indicator, group and rater",
+                       "unit+indicator+group+rater")
         out.check()
         rating_means, rating_counts = _aggregate_ratings(scheme, u.to_numpy().astype(np.int64),
                                                          i.to_numpy().astype(np.int64), gi,
@@ -227,7 +229,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         targets = _rows(targets)
         u, i = locate(targets, labels.targets, tcodes, "targets")
         tf = targets.with_columns(_u=u, _i=i).filter(pl.col("_u").is_not_null() & pl.col("_i").is_not_null())
-        duplicates(tf, labels.targets, tf.select("_u", "_i"), "a target for this unit and indicator")
+        duplicates(tf, labels.targets, tf.select("_u", "_i"), "a target for this unit and indicator",
+                   "unit+indicator")
         _check_targets(scheme, tf, labels.targets, out, tcodes)
         out.check()
         for idx, code in enumerate(tcodes):
