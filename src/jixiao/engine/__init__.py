@@ -10,9 +10,10 @@ from jixiao.engine.errors import EngineError, InputError, InputProblem, SchemeEr
 from jixiao.engine.explain import explain
 from jixiao.engine.inputs import Labels, build_population, read_inputs
 from jixiao.engine.report import result_frame, write_table
-from jixiao.engine.scheme import Scheme, parse_scheme
+from jixiao.engine.scheme import Scheme
 from jixiao.engine.schemefile import dump_scheme, list_templates, load_scheme, load_template, read_scheme_text
 from jixiao.engine.score import ENGINE_VERSION, Population, ScoreResult, score
+from jixiao.engine.validation import parse_scheme
 
 __all__ = [
     "ENGINE_VERSION",

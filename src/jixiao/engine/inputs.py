@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
+from numpy.typing import NDArray
 
 from jixiao.engine.errors import InputError, InputProblem
 from jixiao.engine.scheme import Scheme
@@ -179,14 +181,14 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         v = values["value"].to_numpy()
         # Cell index types: 32-bit keeps the big temporary arrays half the size where it fits.
         itype = np.uint32 if n * max(len(value_codes), 1) < 2**32 else np.int64
-        ii = i.fill_null(0).to_numpy().astype(itype, copy=False)
-        ui = u.fill_null(0).to_numpy().astype(itype, copy=False)
+        ii: NDArray[np.integer[Any]] = i.fill_null(0).to_numpy().astype(itype, copy=False)
+        ui: NDArray[np.integer[Any]] = u.fill_null(0).to_numpy().astype(itype, copy=False)
         finite = np.isfinite(v)
         all_present = bool(finite.all())
         if not all_present and np.isinf(v).any():
             out.rows(labels.values, "value", _bad(values, np.isinf(v)), "is not a finite number")
         _check_value_ranges(scheme, values, v, ii, ok, labels.values, out, value_codes)
-        key = ii * itype(n) + ui  # the cell's place in the column-major matrix
+        key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
         if located:
             # A duplicate row (empty values included) marks an already-marked cell.
             seen = np.zeros(n * len(value_codes), dtype=np.uint8)
@@ -212,8 +214,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         gi = _check_ratings(scheme, ratings, i, labels.ratings, out)
         ok = (u.is_not_null() & i.is_not_null()).to_numpy() & (gi >= 0)
         if ok.all():
-            key = pl.DataFrame({"_u": u, "_i": i, "_g": gi, "rater": ratings["rater"]})
-            duplicates(ratings, labels.ratings, key, "this unit, indicator, group and rater",
+            rkey = pl.DataFrame({"_u": u, "_i": i, "_g": gi, "rater": ratings["rater"]})
+            duplicates(ratings, labels.ratings, rkey, "this unit, indicator, group and rater",
                        "unit+indicator+group+rater")
         out.check()
         rating_means, rating_counts = _aggregate_ratings(scheme, u.to_numpy().astype(np.int64),

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 
 from jixiao.engine.errors import SchemeError
-from jixiao.engine.scheme import Scheme, parse_scheme
+from jixiao.engine.scheme import Scheme
+from jixiao.engine.validation import parse_scheme
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

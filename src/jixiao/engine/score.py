@@ -11,7 +11,7 @@ points x f (``rules``); a group earns the sum of its children.
 Total. total = tree points + min(sum bonus, bonus cap) - min(sum penalty, penalty cap), not below 0;
 then rank and grade within the ranking population (``grading``).
 
->>> from jixiao.engine.scheme import parse_scheme
+>>> from jixiao.engine.validation import parse_scheme
 >>> s = parse_scheme({"id": "d", "name": "D", "tree": [
 ...     {"code": "A", "name": "a", "weight": 3, "rule": {"type": "ratio", "target": 100}},
 ...     {"code": "B", "name": "b", "weight": 1, "only": ["X"], "rule": {"type": "ratio", "target": 100}}],
