@@ -70,17 +70,12 @@ def read_inputs(scheme: Scheme, units: str, values: str | None = None, ratings: 
     from pathlib import Path
 
     u = read_table(units, UNIT_COLUMNS)
-    unit_codes = u["unit"].drop_nulls()
-    # Well-formed files are parsed straight into codes (fast); anything else is read as text and checked.
-    known = unit_codes.to_list() if unit_codes.n_unique() == len(unit_codes) else None
-
-    def codes(indicators: list[str]) -> dict[str, list[str]]:
-        return {"unit": known, "indicator": indicators} if known is not None else {}
-
-    v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes=codes(list(scheme.value_codes))) \
+    # Indicator codes are parsed straight into an enum (fast; a file with anything else is read as text
+    # and checked). Unit codes are not: an enum of a million codes costs more to carry than one cast.
+    v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes={"indicator": list(scheme.value_codes)}) \
         if values else None
     r = read_table(ratings, RATING_COLUMNS, numeric=("score",),
-                   codes=codes([leaf.code for leaf in scheme.rating_leaves])) if ratings else None
+                   codes={"indicator": [leaf.code for leaf in scheme.rating_leaves]}) if ratings else None
     t = read_table(targets, TARGET_COLUMNS, numeric=("floor", "target")) if targets else None
     labels = Labels(Path(units).name, Path(values).name if values else "values",
                     Path(ratings).name if ratings else "ratings", Path(targets).name if targets else "targets")
