@@ -79,7 +79,13 @@ _T = {
         "quota_tie": "，且与总分相同的单位并列跨越名额边界，并列者均不获该等次",
         "quota_full": "，已被总分更高的单位占满",
         "veto": "一票否决：{items}，等次最高为「{grade}」",
-        "veto_blocked": "因一票否决，不参评「{grade}」",
+        "veto_blocked": "因一票否决，不参评{grade}",
+        "none_adj": "{what}：无",
+        "bonus_word": "加分",
+        "penalty_word": "扣分",
+        "group_sep": "；",
+        "quote": "「{}」",
+        "list_sep": "、",
         "op_higher": "≥",
         "op_lower": "≤",
     },
@@ -102,7 +108,7 @@ _T = {
         "threshold": "threshold: {op} {target} earns full points, otherwise {partial}",
         "bands": "bands: {bands}, otherwise {otherwise}",
         "band": "{op} {limit} earns {score}",
-        "deduction": "deduction: {per} points per incident",
+        "deduction": "deduction: {per} point(s) per incident",
         "rating": "rating on [{lo}, {hi}]",
         "points": "expert award: points given / points available",
         "cap": ", capped at {cap}",
@@ -126,7 +132,13 @@ _T = {
         "quota_tie": ", and units tied on this total straddle the quota's edge, so none of them gets it",
         "quota_full": ", all taken by higher totals",
         "veto": "Veto: {items}; the grade can be no better than \u201c{grade}\u201d",
-        "veto_blocked": "vetoed, so not eligible for \u201c{grade}\u201d",
+        "veto_blocked": "vetoed, so not eligible for {grade}",
+        "none_adj": "{what}: none",
+        "bonus_word": "Bonus",
+        "penalty_word": "Penalty",
+        "group_sep": "; ",
+        "quote": "\u201c{}\u201d",
+        "list_sep": ", ",
         "op_higher": ">=",
         "op_lower": "<=",
     },
@@ -222,6 +234,9 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
                 continue
             items = [f"{scheme.item_name(c)} {_n(pop.values[i, value_col[c]])}" for c in adj.codes
                      if not np.isnan(pop.values[i, value_col[c]]) and pop.values[i, value_col[c]] != 0]
+            if not items:
+                lines.append(t["none_adj"].format(what=t[f"{key}_word"]))
+                continue
             capped = t["capped"].format(cap=_n(adj.cap)) if raw[i] > adj.cap else ""
             lines.append(t[key].format(items=" + ".join(items) or t["none"], raw=_n(raw[i]), capped=capped,
                                        used=_p(used[i])))
@@ -245,14 +260,16 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
         lines.append("  " + t["veto"].format(items=", ".join(hits), grade=scheme.veto.grade))
     names = [g.name for g in scheme.grades]
     veto_idx = names.index(scheme.veto.grade) if result.vetoed[i] and scheme.veto.grade else 0
+    blocked = [t["quote"].format(g.name) for g_idx, g in enumerate(scheme.grades)
+               if g_idx < veto_idx and round(result.total[i], 9) >= round(g.min, 9)]
+    if blocked:
+        reasons.append(t["veto_blocked"].format(grade=t["list_sep"].join(blocked)))
     for g_idx, g in enumerate(scheme.grades):
         if gi >= 0 and g_idx >= gi:
             break
-        if round(result.total[i], 9) < round(g.min, 9):
+        if round(result.total[i], 9) < round(g.min, 9) or g_idx < veto_idx:
             continue
-        if g_idx < veto_idx:
-            reasons.append(t["veto_blocked"].format(grade=g.name))
-        elif result.grading.demoted[i, g_idx]:
+        if result.grading.demoted[i, g_idx]:
             limit = int(result.grading.limits[p, g_idx])
             cmp = np.round(result.total, 9)
             same_pop = result.pop == p
@@ -284,4 +301,4 @@ def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str], n
         cnt = int(counts[i, gi]) if counts is not None else 0
         trim = t["trimmed"].format(t=rule.trim) if rule.trim and cnt > 2 * rule.trim else ""
         parts.append(t["group_part"].format(g=names.get(g, g), m=_n(float(means[i, gi])), n=cnt, trim=trim, w=_n(w)))
-    return ", ".join(parts)
+    return t["group_sep"].join(parts)
