@@ -1,0 +1,15 @@
+"""Roles of the platform's users (see DOMAIN.md, "Who uses it")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """A user's role. The anonymous public has no account and therefore no role (``PUBLIC`` stands for it)."""
+
+    ADMIN = "admin", _("assessment office admin (考核办)")
+    OPERATOR = "operator", _("unit operator (填报员)")
+    LEADER = "leader", _("unit leader (单位负责人)")
+    RATER = "rater", _("rater (评价人)")
+    AUDITOR = "auditor", _("auditor (财政/审计)")
+    PUBLIC = "public", _("the public (公众)")

@@ -1,0 +1,57 @@
+"""The audit trail through the API: recent events and the chain check (office and auditors)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema
+
+from jixiao.accounts.choices import Role
+from jixiao.accounts.querysets import role_of
+from jixiao.audit.models import AuditEvent
+from jixiao.audit.services import verify_chain
+from jixiao.core.choices import Action
+from jixiao.core.errors import NotFoundError
+
+router = Router(tags=["audit"])
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    actor_label: str
+    source: str
+    context: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    before: Any
+    after: Any
+    hash: str
+
+
+class VerifyOut(Schema):
+    ok: bool
+    checked: int
+    problems: list[str]
+
+
+@router.get("/events", response=list[EventOut])
+def list_events(request: HttpRequest, limit: int = 100) -> list[AuditEvent]:
+    """The latest events, newest first."""
+    return list(
+        AuditEvent.objects.restrict(request.user, Action.VIEW).order_by("-seq")[: max(1, min(limit, 1000))]
+    )
+
+
+@router.get("/verify", response=VerifyOut)
+def verify(request: HttpRequest) -> dict[str, Any]:
+    """Recompute the hash chain."""
+    if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR):
+        raise NotFoundError(what=_("audit trail"))
+    report = verify_chain()
+    return {"ok": report.ok, "checked": report.checked, "problems": report.problems}

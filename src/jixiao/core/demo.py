@@ -1,0 +1,256 @@
+"""The demo city 示范市: units over three levels in two categories, staff, accounts for every role, the
+``city-annual`` scheme, last year's cycle published and this year's open, with values (some missing),
+ratings from three rater groups, negotiated targets, bonuses, penalties and a veto.
+
+Everything is written through the service functions (so the demo's audit trail is complete) from a
+seeded random generator: the same city every time.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from jixiao.accounts.choices import Role
+from jixiao.accounts.models import User
+from jixiao.accounts.services import do_create_user
+from jixiao.collection.services import do_load_ratings, do_load_values, do_set_target
+from jixiao.cycles.models import Cycle, Subject
+from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
+from jixiao.engine.schemefile import template_text
+from jixiao.org.choices import Level, PostType
+from jixiao.org.models import Unit
+from jixiao.org.services import do_create_category, do_create_unit, do_load_staff
+from jixiao.results.services import do_compute_cycle
+from jixiao.schemes.services import do_import_scheme
+
+DEPARTMENTS_A = [
+    "市场监督管理局",
+    "生态环境局",
+    "城市管理局",
+    "交通运输局",
+    "应急管理局",
+    "卫生健康委员会",
+    "人力资源和社会保障局",
+    "住房和城乡建设局",
+    "自然资源和规划局",
+    "政务服务数据管理局",
+]
+DEPARTMENTS_B = [
+    "发展和改革委员会",
+    "财政局",
+    "机关事务管理局",
+    "统计局",
+    "审计局",
+    "档案馆",
+    "科学技术局",
+    "外事办公室",
+    "党史研究室",
+    "地方志办公室",
+]
+DISTRICTS = ["东城区", "西城区", "南湖区", "北山区", "高新区", "滨江区"]
+STREET_WORDS = ["和平", "建设", "新华", "解放", "人民", "光明", "幸福"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红鹏辉建国文斌宇浩婷雪琳晨欣怡子涵博"
+PASSWORD = "jixiao-demo"
+CYCLE_LAST, CYCLE_THIS = "SFS-2025", "SFS-2026"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: Role
+    unit: str
+    note: str
+
+
+ACCOUNTS = [
+    Account("office", Role.ADMIN, "", "考核办管理员：后台全部功能"),
+    Account("operator", Role.OPERATOR, "SFS-A01", "市场监督管理局填报员：只能填报本单位、仅在填报期"),
+    Account("leader", Role.LEADER, "SFS-D01", "东城区负责人：可查看本区及所属街道"),
+    Account("rater", Role.RATER, "", "评价人：只能看到并修改自己的评分"),
+    Account("auditor", Role.AUDITOR, "", "审计：只读，可查看审计日志"),
+]
+
+
+def _units(rng: random.Random) -> list[Unit]:
+    """The tree: the city, 20 departments (A and B), 6 districts (A) with 7 streets each (A)."""
+    cat_a = do_create_category("A", "执法服务型", actor=None, description="行政执法与公共服务职能为主")
+    cat_b = do_create_category("B", "支持保障型", actor=None, description="综合协调与支持保障职能为主")
+    city = do_create_unit("SFS", "示范市", Level.CITY, actor=None)
+    out = []
+    for k, name in enumerate(DEPARTMENTS_A, start=1):
+        out.append(
+            do_create_unit(
+                f"SFS-A{k:02}", f"示范市{name}", Level.DEPARTMENT, actor=None, parent=city, category=cat_a
+            )
+        )
+    for k, name in enumerate(DEPARTMENTS_B, start=1):
+        out.append(
+            do_create_unit(
+                f"SFS-B{k:02}", f"示范市{name}", Level.DEPARTMENT, actor=None, parent=city, category=cat_b
+            )
+        )
+    for d, name in enumerate(DISTRICTS, start=1):
+        district = do_create_unit(
+            f"SFS-D{d:02}", name, Level.DISTRICT, actor=None, parent=city, category=cat_a
+        )
+        out.append(district)
+        for s, word in enumerate(STREET_WORDS, start=1):
+            out.append(
+                do_create_unit(
+                    f"SFS-D{d:02}-S{s:02}",
+                    f"{name}{word}街道",
+                    Level.STREET,
+                    actor=None,
+                    parent=district,
+                    category=cat_a,
+                )
+            )
+    return out
+
+
+def _staff(rng: random.Random, units: list[Unit]) -> int:
+    """Five or six staff per unit, loaded in bulk (one audit event)."""
+    rows: list[tuple[int, str, str, str, str]] = []
+    posts = list(PostType.values)
+    for unit in units:
+        for k in range(rng.choice([5, 5, 6])):
+            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2])))
+            rows.append((len(rows) + 2, f"{unit.code}-P{k + 1:02}", name, rng.choice(posts), unit.code))
+    return do_load_staff(rows, actor=None, label="demo staff")["created"]
+
+
+def _value(rng: random.Random, code: str, skill: float, category: str) -> float | None:
+    """A plausible value for indicator ``code`` from a unit of ``skill`` in [0, 1]."""
+
+    def pct(lo: float, hi: float) -> float:
+        return round(min(100.0, max(0.0, lo + (hi - lo) * skill + rng.gauss(0, 3))), 1)
+
+    table: dict[str, Any] = {
+        "TASK": lambda: pct(75, 100),
+        "PROJ": lambda: pct(70, 105),
+        "EXEC": lambda: pct(80, 100),
+        "IDLE": lambda: round(max(0.0, 25 - 20 * skill + rng.gauss(0, 3)), 1),
+        "BIZENV": lambda: pct(65, 95),
+        "DIGI": lambda: float(rng.choice([2, 3, 4, 5, 5, 6, 7]) if skill > 0.3 else rng.choice([1, 2, 3, 5])),
+        "RESP": lambda: pct(88, 100),
+        "SOLVE": lambda: pct(70, 96),
+        "SATIS": lambda: pct(75, 97),
+        "DAYS": lambda: round(max(2.0, 16 - 11 * skill + rng.gauss(0, 1.5)), 1),
+        "ONSITE": lambda: round(max(0.3, 2.4 - 1.8 * skill + rng.gauss(0, 0.3)), 2),
+        "CASE": lambda: pct(90, 100),
+        "SERVQ": lambda: pct(75, 97),
+        "COST": lambda: round(max(-3.0, 9 - 9 * skill + rng.gauss(0, 2)), 1),
+        "OPEN": lambda: pct(94, 100),
+        "RECT": lambda: pct(70, 100),
+        "TRAIN": lambda: pct(85, 100),
+        "INTEG": lambda: round(min(2.5, 1.6 + 0.9 * skill + rng.gauss(0, 0.1)), 2),
+        "NEG": lambda: float(rng.choice([0, 0, 0, 0, 1, 1, 2]) if skill < 0.7 else rng.choice([0, 0, 0, 1])),
+    }
+    return table[code]() if code in table else None
+
+
+def _fill(rng: random.Random, cycle: Cycle, skills: dict[str, float], missing: float) -> None:
+    """Values for every measured indicator (a share left missing), a few bonuses and penalties, ratings
+    from superiors (3), peers (5) and public representatives (7), and negotiated targets."""
+    scheme = cycle.scheme.engine
+    subjects = list(Subject.objects.filter(cycle=cycle).order_by("code"))
+    rows: list[tuple[int, str, str, float | None]] = []
+    row = 2
+    for s in subjects:
+        skill = skills[s.code]
+        for leaf in scheme.measured_leaves:
+            if leaf.only is not None and s.category not in leaf.only:
+                continue
+            if rng.random() < missing:
+                continue
+            rows.append((row, s.code, leaf.code, _value(rng, leaf.code, skill, s.category)))
+            row += 1
+        for code in scheme.bonus.codes:
+            if rng.random() < 0.12:
+                rows.append((row, s.code, code, float(rng.choice([1, 1.5, 2, 3]))))
+                row += 1
+        for code in scheme.penalty.codes:
+            if rng.random() < 0.06:
+                rows.append((row, s.code, code, float(rng.choice([1, 2, 3]))))
+                row += 1
+    do_load_values(cycle, rows, actor=None, source="import", label=f"{cycle.code}-values (demo)")
+    ratings = []
+    for s in subjects:
+        centre = 70 + 25 * skills[s.code]
+        for group, n in (("superior", 3), ("peer", 5), ("public", 7)):
+            if group == "public" and rng.random() < 0.05:
+                continue  # no public panel for this unit: the other groups' weights are renormalised
+            for r in range(n):
+                score = round(min(100.0, max(40.0, rng.gauss(centre, 6))), 0)
+                ratings.append((s.code, "EVAL", group, f"{group}-{r + 1:02}", score))
+    do_load_ratings(cycle, ratings, actor=None, label=f"{cycle.code}-ratings (demo)")
+
+
+def load_demo(stdout: Any = None) -> bool:
+    """Create the demo city unless it exists; return whether it was created."""
+    if Cycle.objects.filter(code=CYCLE_THIS).exists():
+        return False
+    rng = random.Random(2026)
+    units = _units(rng)
+    staff = _staff(rng, units)
+    for acc in ACCOUNTS:
+        do_create_user(
+            acc.username,
+            acc.role,
+            actor=None,
+            password=PASSWORD,
+            name=acc.note.split("：")[0],
+            units=[Unit.objects.get(code=acc.unit)] if acc.unit else [],
+        )
+    scheme = do_import_scheme(template_text("city-annual"), actor=None)
+    assessed = list(Unit.objects.filter(category__isnull=False).select_related("category"))
+    skills = {u.code: rng.betavariate(4, 2) for u in assessed}
+
+    last = do_create_cycle(
+        CYCLE_LAST, "示范市2025年度综合绩效考核", scheme, actor=None, year=2025, units=assessed
+    )
+    do_open_cycle(last, actor=None)
+    _fill(rng, last, skills, missing=0.01)
+    veto_unit = Subject.objects.get(cycle=last, code="SFS-A05")  # 应急管理局: a major accident in 2025
+    do_load_values(last, [(2, veto_unit.code, "MAJOR", 1.0)], actor=None, label="veto (demo)")
+    do_close_cycle(last, actor=None)
+    do_publish_cycle(last, actor=None)
+
+    this = do_create_cycle(
+        CYCLE_THIS, "示范市2026年度综合绩效考核", scheme, actor=None, year=2026, units=assessed
+    )
+    for code, (floor, target) in {"SFS-D03": (70, 92), "SFS-A02": (65, 90)}.items():  # negotiated targets
+        do_set_target(
+            Subject.objects.get(cycle=this, code=code),
+            "SOLVE",
+            actor=None,
+            floor=floor,
+            target=target,
+            note="协商目标值：辖区老旧小区改造任务重",
+        )
+    do_open_cycle(this, actor=None)
+    _fill(rng, this, skills, missing=0.02)
+    do_compute_cycle(this, actor=None)
+    if stdout is not None:
+        stdout.write(
+            f"示范市 loaded: {len(units) + 1} units ({len(units)} assessed), {staff} staff, "
+            f"scheme {scheme.code} "
+            f"({len(scheme.engine.leaves)} indicators), cycles {CYCLE_LAST} (published) and "
+            f"{CYCLE_THIS} (open)"
+        )
+    return True
+
+
+def accounts_table() -> str:
+    """The demo accounts, one per role, as a table."""
+    lines = [f"{'username':10}  {'password':12}  {'role':9}  note", "-" * 72]
+    for acc in ACCOUNTS:
+        if User.objects.filter(username=acc.username).exists():
+            lines.append(f"{acc.username:10}  {PASSWORD:12}  {acc.role.value:9}  {acc.note}")
+    lines.append(f"{'(none)':10}  {'':12}  {'public':9}  公众：首页与 API 只显示已公示的周期")
+    return "\n".join(lines)

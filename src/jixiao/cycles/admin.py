@@ -1,0 +1,177 @@
+"""Cycles in the back office: created in draft, then moved by actions (open, close, publish, compute)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.decorators import display
+
+from jixiao.core.admin import RestrictedAdmin, run_action
+from jixiao.core.choices import Action
+from jixiao.core.errors import ImportRefusedError, JixiaoError, NotFoundError
+from jixiao.cycles.choices import CycleState
+from jixiao.cycles.models import Cycle, Subject
+from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
+
+
+class ValuesFileForm(forms.Form):
+    """A values file for one cycle."""
+
+    file = forms.FileField(label=_("values file"))
+
+
+@admin.register(Cycle)
+class CycleAdmin(RestrictedAdmin):
+    addable = True
+    list_display = ("code", "name", "scheme", "period_kind", "year", "period_number", "state_badge",
+                    "computed_at")
+    list_filter = ("state", "period_kind", "subject_kind", "year")
+    search_fields = ("code", "name")
+    list_select_related = ("scheme",)
+    actions = ("open_cycles", "close_cycles", "publish_cycles", "compute_cycles")
+    fields = (
+        "code",
+        "name",
+        "scheme",
+        "subject_kind",
+        "period_kind",
+        "year",
+        "period_number",
+        "state",
+        "opened_at",
+        "closed_at",
+        "published_at",
+        "computed_at",
+        "engine_version",
+        "import_link",
+    )
+    readonly_fields = ("state", "opened_at", "closed_at", "published_at", "computed_at", "engine_version")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        return self.fields if obj is not None else self.readonly_fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        return (
+            self.fields
+            if obj is not None
+            else [f for f in self.fields if f not in self.readonly_fields and f != "import_link"]
+        )
+
+    @display(  # type: ignore[untyped-decorator]  # unfold is untyped
+        description=_("state"),
+        ordering="state",
+        label={
+            CycleState.DRAFT.label: "info",
+            CycleState.OPEN.label: "warning",
+            CycleState.CLOSED.label: "primary",
+            CycleState.PUBLISHED.label: "success",
+        },
+    )
+    def state_badge(self, obj: Cycle) -> str:
+        return str(CycleState(obj.state).label)
+
+    @admin.display(description=_("Import values"))
+    def import_link(self, obj: Cycle) -> str:
+        url = reverse("admin:cycles_cycle_import_values", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Import a values file"))
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view(self.import_values_view)
+        return [path("<int:pk>/import-values/", view, name="cycles_cycle_import_values"), *super().get_urls()]
+
+    def import_values_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Upload a values file into the cycle: the same service as ``jixiao import values``, all or nothing;
+        each refused row is listed (file, row, column, reason)."""
+        from jixiao.collection.services import do_import_values
+
+        try:
+            cycle = Cycle.objects.get_for(request.user, Action.VIEW, pk=pk)
+        except NotFoundError:
+            raise Http404 from None
+        form = ValuesFileForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / Path(upload.name).name
+                with target.open("wb") as fh:
+                    for chunk in upload.chunks():
+                        fh.write(chunk)
+                try:
+                    counts = do_import_values(cycle, target, actor=request.user)
+                except ImportRefusedError as exc:
+                    for line in exc.lines()[:50]:
+                        messages.error(request, line)
+                    messages.error(request, exc.text)
+                except JixiaoError as exc:
+                    messages.error(request, exc.text)
+                else:
+                    messages.success(
+                        request,
+                        _("{rows} values imported ({created} new, {replaced} replaced).").format(**counts),
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:collection_value_changelist") + f"?cycle__id__exact={cycle.pk}"
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "cycle": cycle,
+            "form": form,
+            "title": _("Import values"),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/cycles/import_values.html", context)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Cycles change only by the actions; the list must still offer them to the office.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Cycle, form: Any, change: bool) -> None:
+        saved = do_create_cycle(
+            obj.code,
+            obj.name,
+            obj.scheme,
+            actor=request.user,
+            year=obj.year,
+            period_kind=obj.period_kind,
+            period_number=obj.period_number,
+            subject_kind=obj.subject_kind,
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description="开始填报 Open for data entry")
+    def open_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_action(self, request, queryset, do_open_cycle, "opened")
+
+    @admin.action(description="结束填报并评分 Close and score")
+    def close_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_action(self, request, queryset, do_close_cycle, "closed")
+
+    @admin.action(description="公示 Publish")
+    def publish_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        run_action(self, request, queryset, do_publish_cycle, "published")
+
+    @admin.action(description="重新计算 Compute results")
+    def compute_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from jixiao.results.services import do_compute_cycle
+
+        run_action(self, request, queryset, do_compute_cycle, "computed")
+
+
+@admin.register(Subject)
+class SubjectAdmin(RestrictedAdmin):
+    list_display = ("code", "name", "category", "cycle", "unit")
+    list_filter = ("category", "cycle")
+    search_fields = ("code", "name")
+    list_select_related = ("cycle", "unit")
+    readonly_fields = ("cycle", "code", "name", "category", "unit", "person")

@@ -1,0 +1,168 @@
+"""Creating cycles and moving them through their states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.audit.services import record_event, snapshot
+from jixiao.core.choices import Action
+from jixiao.core.errors import validate
+from jixiao.cycles.choices import CycleState, PeriodKind, SubjectKind
+from jixiao.cycles.errors import CycleStateError, SubjectError
+from jixiao.cycles.models import Cycle, Subject
+from jixiao.org.models import Person, Unit
+
+
+def require_state(cycle: Cycle, allowed: Iterable[str], action: str) -> None:
+    """Refuse ``action`` clearly unless the cycle is in one of the ``allowed`` states."""
+    states = [CycleState(s) for s in allowed]
+    if cycle.state not in states:
+        raise CycleStateError(
+            cycle=cycle.code,
+            state=CycleState(cycle.state).label,
+            action=action,
+            allowed=" / ".join(str(s.label) for s in states),
+        )
+
+
+def lock_cycle(cycle: Cycle | int) -> Cycle:
+    """The cycle's row, locked for the rest of the transaction. The race it closes: a state change
+    (close, publish) running while values are written or results computed."""
+    pk = cycle.pk if isinstance(cycle, Cycle) else cycle
+    locked: Cycle = Cycle.objects.select_for_update().get(pk=pk)
+    return locked
+
+
+def do_create_cycle(
+    code: str,
+    name: str,
+    scheme: Any,
+    *,
+    actor: Any,
+    year: int,
+    period_kind: str = PeriodKind.YEAR,
+    period_number: int = 1,
+    subject_kind: str = SubjectKind.UNIT,
+    units: Iterable[Unit] | None = None,
+    people: Iterable[Person] | None = None,
+) -> Cycle:
+    """Create a cycle in draft with its subjects: ``units`` (each needs a category), or ``people`` for
+    staff appraisal (their category is their post type)."""
+    with transaction.atomic():
+        Cycle.objects.check_create(actor)
+        cycle = Cycle(
+            code=code,
+            name=name,
+            scheme=scheme,
+            year=year,
+            period_kind=period_kind,
+            period_number=period_number,
+            subject_kind=subject_kind,
+        )
+        validate(cycle)
+        cycle.save()
+        subjects: list[Subject] = []
+        problems: list[str] = []
+        if subject_kind == SubjectKind.UNIT:
+            for unit in (
+                units
+                if units is not None
+                else Unit.objects.filter(active=True, category__isnull=False).select_related("category")
+            ):
+                if unit.category is None:
+                    problems.append(f"unit {unit.code} has no category")
+                    continue
+                subjects.append(
+                    Subject(
+                        cycle=cycle, code=unit.code, name=unit.name, category=unit.category.code, unit=unit
+                    )
+                )
+        else:
+            for person in people if people is not None else Person.objects.filter(active=True):
+                subjects.append(
+                    Subject(
+                        cycle=cycle,
+                        code=person.code,
+                        name=person.name,
+                        category=person.post_type,
+                        unit_id=person.unit_id,
+                        person=person,
+                    )
+                )
+        if problems:
+            raise SubjectError(problems="; ".join(problems[:20]))
+        Subject.objects.bulk_create(subjects, batch_size=5000)
+        record_event(
+            "cycle.create",
+            actor=actor,
+            obj=cycle,
+            before=None,
+            after={**snapshot(cycle), "subjects": len(subjects)},
+        )
+    return cycle
+
+
+def _transition(cycle: Cycle, *, actor: Any, frm: str, to: str, action: str, label: str, stamp: str) -> Cycle:
+    with transaction.atomic():
+        cycle = lock_cycle(cycle)
+        require_state(cycle, [frm], label)
+        Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
+        before = snapshot(cycle, ["state", stamp])
+        cycle.state = to
+        setattr(cycle, stamp, timezone.now())
+        validate(cycle)
+        cycle.save(update_fields=["state", stamp])
+        record_event(
+            f"cycle.{action}", actor=actor, obj=cycle, before=before, after=snapshot(cycle, ["state", stamp])
+        )
+    return cycle
+
+
+def do_open_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
+    """draft -> open: data entry starts."""
+    return _transition(
+        cycle,
+        actor=actor,
+        frm=CycleState.DRAFT,
+        to=CycleState.OPEN,
+        action="open",
+        label=_("opening for data entry"),
+        stamp="opened_at",
+    )
+
+
+def do_close_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
+    """open -> closed: data entry ends and the cycle is scored (in the same transaction)."""
+    from jixiao.results.services import do_compute_cycle
+
+    with transaction.atomic():
+        cycle = _transition(
+            cycle,
+            actor=actor,
+            frm=CycleState.OPEN,
+            to=CycleState.CLOSED,
+            action="close",
+            label=_("closing"),
+            stamp="closed_at",
+        )
+        do_compute_cycle(cycle, actor=actor)
+    cycle.refresh_from_db()
+    return cycle
+
+
+def do_publish_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
+    """closed -> published: results become public (公示)."""
+    return _transition(
+        cycle,
+        actor=actor,
+        frm=CycleState.CLOSED,
+        to=CycleState.PUBLISHED,
+        action="publish",
+        label=_("publishing"),
+        stamp="published_at",
+    )

@@ -1,0 +1,13 @@
+"""URLs of the public portal (the site's root)."""
+
+from django.urls import path
+
+from jixiao.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("public/<str:code>/", views.cycle, name="cycle"),
+    path("public/<str:code>/<str:subject>/", views.unit, name="unit"),
+]

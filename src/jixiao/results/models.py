@@ -1,0 +1,49 @@
+"""Results (考核结果) per cycle and subject, written only by computing the cycle."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.results.querysets import ResultQuerySet
+
+
+class Result(models.Model):
+    """A subject's result: total, points per scheme node, rank, grade (等次), flags, the engine version and
+    time. ``explanation`` (得分说明) is written on first request and cleared by a recompute."""
+
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="results", verbose_name=_("cycle"))
+    subject = models.OneToOneField(
+        "cycles.Subject", models.CASCADE, related_name="result", verbose_name=_("subject")
+    )
+    total = models.FloatField(_("total"))
+    rank = models.PositiveIntegerField(_("rank"))
+    grade = models.CharField(_("grade"), max_length=32, blank=True)
+    flags = models.CharField(_("flags"), max_length=1000, blank=True)
+    points = models.JSONField(_("points by node"))
+    explanation = models.TextField(_("explanation"), blank=True)
+    engine_version = models.CharField(_("engine version"), max_length=16)
+    computed_at = models.DateTimeField(_("computed"))
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        ordering = ("cycle", "subject__category", "rank")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0),
+                name="results_result_total_not_negative",
+                violation_error_message=_("A total is never below 0."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1),
+                name="results_result_rank_positive",
+                violation_error_message=_("Ranks start at 1."),
+            ),
+        )
+        indexes = (models.Index(fields=["cycle", "rank"], name="results_result_cycle_rank_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.subject_id}: {self.total:.2f} {self.grade}"

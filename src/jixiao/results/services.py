@@ -1,0 +1,157 @@
+"""Computing a cycle: load its data in bulk, run the engine, store the results in bulk.
+
+Recomputing is idempotent: the cycle's results are replaced as a whole, in one transaction, so a reader
+sees the old set or the new one, never a mixture. The audit event records the counts and a SHA-256 of
+the score table, so a later recompute can be shown to give the same numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.audit.services import record_event
+from jixiao.core.choices import Action
+from jixiao.cycles.choices import CycleState
+from jixiao.cycles.models import Cycle
+from jixiao.cycles.services import lock_cycle, require_state
+from jixiao.engine import ENGINE_VERSION, InputError, Labels, ScoreResult, build_population, explain, score
+from jixiao.engine import result_frame as engine_result_frame
+from jixiao.results.choices import Lang
+from jixiao.results.data import cycle_frames
+from jixiao.results.errors import ComputeInputError
+from jixiao.results.models import Result
+
+LABELS = Labels(units="subjects", values="values", ratings="ratings", targets="targets")
+RESULT_COLUMNS = (
+    "cycle_id",
+    "subject_id",
+    "total",
+    "rank",
+    "grade",
+    "flags",
+    "points",
+    "explanation",
+    "engine_version",
+    "computed_at",
+)
+
+
+def score_cycle(cycle: Cycle) -> tuple[pl.DataFrame, ScoreResult]:
+    """Score the cycle's current data: (subjects with ``id``, the engine's result). Writes nothing."""
+    subjects, values, ratings, targets = cycle_frames(cycle)
+    try:
+        pop = build_population(
+            cycle.scheme.engine, subjects.select("unit", "name", "category"), values, ratings, targets, LABELS
+        )
+    except InputError as exc:
+        raise ComputeInputError([str(p) for p in exc.items]) from None
+    return subjects, score(cycle.scheme.engine, pop)
+
+
+def _result_rows(cycle: Cycle, subjects: pl.DataFrame, result: ScoreResult, now: Any) -> pl.DataFrame:
+    frame = engine_result_frame(result)
+    node_codes = [node.code for node in result.scheme.nodes]
+    return pl.DataFrame(
+        {
+            "cycle_id": pl.Series([cycle.pk] * subjects.height, dtype=pl.Int64),
+            "subject_id": subjects["id"],
+            "total": pl.Series(np.maximum(result.total, 0.0)),
+            "rank": pl.Series(result.rank.astype(np.int64)),
+            "grade": frame["grade"],
+            "flags": frame["flags"],
+        }
+    ).with_columns(
+        points=frame.select(pl.struct(node_codes).struct.json_encode())[:, 0],
+        explanation=pl.lit(""),
+        engine_version=pl.lit(ENGINE_VERSION),
+        computed_at=pl.lit(now.isoformat()),
+    )
+
+
+def _store(rows: pl.DataFrame) -> None:
+    """Insert the result rows: by COPY on PostgreSQL, by bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        buf = io.BytesIO()
+        rows.select(RESULT_COLUMNS).write_csv(buf, include_header=False, quote_style="non_numeric")
+        columns = ", ".join(f'"{c}"' for c in RESULT_COLUMNS)
+        sql = f"COPY {Result._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            copy.write(buf.getvalue())
+        return
+    import json
+    from datetime import datetime
+
+    objs = [
+        Result(
+            cycle_id=c,
+            subject_id=s,
+            total=t,
+            rank=r,
+            grade=g,
+            flags=f,
+            points=json.loads(p),
+            explanation="",
+            engine_version=v,
+            computed_at=datetime.fromisoformat(at),
+        )
+        for c, s, t, r, g, f, p, _, v, at in rows.select(RESULT_COLUMNS).iter_rows()
+    ]
+    Result.objects.bulk_create(objs, batch_size=2000)
+
+
+def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
+    """Score the cycle and replace its results; return how many were stored. Possible while the cycle is
+    open (provisional results) or closed; a published cycle's results are final."""
+    with transaction.atomic():
+        cycle = lock_cycle(cycle)
+        require_state(cycle, [CycleState.OPEN, CycleState.CLOSED], _("computing results"))
+        Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
+        subjects, result = score_cycle(cycle)
+        now = timezone.now()
+        rows = _result_rows(cycle, subjects, result, now)
+        before = {
+            "results": Result.objects.filter(cycle=cycle).count(),
+            "computed_at": cycle.computed_at,
+            "engine_version": cycle.engine_version,
+        }
+        Result.objects.filter(cycle=cycle).delete()
+        _store(rows)
+        cycle.computed_at, cycle.engine_version = now, ENGINE_VERSION
+        cycle.save(update_fields=["computed_at", "engine_version"])
+        table = rows.select("subject_id", "total", "rank", "grade", "flags", "points").write_csv()
+        record_event(
+            "cycle.compute",
+            actor=actor,
+            obj=cycle,
+            before=before,
+            after={
+                "results": rows.height,
+                "computed_at": now,
+                "engine_version": ENGINE_VERSION,
+                "sha256": hashlib.sha256(table.encode()).hexdigest(),
+            },
+        )
+    return rows.height
+
+
+def result_explanation(result: Result, lang: str = Lang.ZH) -> str:
+    """The explanation (得分说明) of a result, from the engine. Made on first request by scoring the cycle
+    again (explaining every subject inside compute would cost ~1 ms each); the Chinese one is kept."""
+    if lang == Lang.ZH and result.explanation:
+        return result.explanation
+    cycle = result.cycle
+    _, engine_result = score_cycle(cycle)
+    text = explain(engine_result, result.subject.code, Lang(lang).value)
+    # Only a closed or published cycle's data are frozen; an open cycle's explanation follows its data.
+    if lang == Lang.ZH and cycle.state in (CycleState.CLOSED, CycleState.PUBLISHED):
+        # A cache of a deterministic function of the stored inputs, not a state change: no audit event.
+        Result.objects.filter(pk=result.pk, computed_at=result.computed_at).update(explanation=text)
+    return text

@@ -1,0 +1,16 @@
+"""URLs: the public home page, the health check, the API and the back office."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from jixiao.core.api import api
+from jixiao.core.views import healthz
+
+urlpatterns = [
+    path("", include("jixiao.portal.urls")),
+    path("app/", include("jixiao.web.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

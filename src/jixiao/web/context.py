@@ -1,0 +1,31 @@
+"""The navigation every page shows, by role (the links only; each page still decides access itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jixiao.accounts.choices import Role
+from jixiao.accounts.querysets import role_of
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    role = role_of(getattr(request, "user", None))
+    items: list[tuple[str, str]] = []
+    if role == Role.PUBLIC:
+        items = [(reverse("portal:index"), _("Published results")), (reverse("web:login"), _("Sign in"))]
+    else:
+        items.append((reverse("web:home"), _("Home")))
+        items.append((reverse("web:cycles"), _("Cycles")))
+        if role in (Role.ADMIN, Role.OPERATOR):
+            items.append((reverse("web:entry_list"), _("Data entry")))
+        items.append((reverse("portal:index"), _("Public portal")))
+        if role == Role.ADMIN:
+            items.append(("/admin/", _("Back office")))
+    path = request.path
+    active = max((url for url, _label in items if path.startswith(url) and url != "/"), key=len, default="/")
+    return {"nav_items": [(url, label, url == active) for url, label in items], "nav_role": role,
+            "nav_role_label": Role(role).label}

@@ -1,0 +1,195 @@
+"""Every write leaves an audit event, whatever path it took (API, admin, command, job), and the hash
+chain detects an event that was changed, removed or inserted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+
+from jixiao.audit.models import AuditEvent
+from jixiao.audit.services import verify_chain
+from jixiao.collection.models import Value
+from jixiao.core.choices import Source
+
+from .conftest import PASSWORD
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _last() -> AuditEvent:
+    return AuditEvent.objects.order_by("-seq").first()
+
+
+def test_an_api_post_writes_a_value_and_its_audit_event(world: Any) -> None:
+    client = _client(world.personas["operator_a"])
+    before = AuditEvent.objects.count()
+    r = client.post(
+        "/api/values/",
+        data=json.dumps({"cycle": "2026", "unit": "A", "indicator": "RESP", "value": 97.5, "note": "月报"}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    event = _last()
+    assert AuditEvent.objects.count() == before + 1
+    assert (event.action, event.source, event.actor_label) == ("value.set", Source.API, "op-a")
+    assert event.before["value"] != 97.5
+    assert event.after["value"] == 97.5
+    assert event.context == "POST /api/values/"
+
+
+def test_the_api_refuses_another_units_value_with_a_stable_code(world: Any) -> None:
+    client = _client(world.personas["operator_a"])
+    before = AuditEvent.objects.count()
+    r = client.post(
+        "/api/values/",
+        data=json.dumps({"cycle": "2026", "unit": "B", "indicator": "RESP", "value": 1}),
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    assert r.json()["code"] == "not_found"
+    r = client.post(
+        "/api/values/",
+        data=json.dumps({"cycle": "2025", "unit": "A", "indicator": "RESP", "value": 1}),
+        content_type="application/json",
+    )
+    assert r.status_code == 409
+    assert r.json()["code"] == "cycle_state"
+    assert AuditEvent.objects.count() == before
+
+
+def test_an_admin_post_writes_through_the_service_and_is_audited(world: Any) -> None:
+    client = _client(world.personas["operator_a"])
+    value = Value.objects.get(subject__cycle=world.open, subject__unit=world.unit_a, indicator="DAYS")
+    url = f"/admin/collection/value/{value.pk}/change/"
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"value": "6.5", "note": "据审批系统导出"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    event = _last()
+    assert (event.action, event.source) == ("value.set", Source.ADMIN)
+    assert event.after["value"] == 6.5
+    assert event.after["note"] == "据审批系统导出"
+    other = Value.objects.get(subject__cycle=world.open, subject__unit=world.unit_b, indicator="DAYS")
+    assert client.get(f"/admin/collection/value/{other.pk}/change/").status_code == 302  # unseen: redirected
+
+
+def test_the_admin_lists_only_what_restrict_allows(world: Any) -> None:
+    client = _client(world.personas["operator_a"])
+    page = client.get("/admin/collection/value/").content.decode()
+    assert "市场监管局 (A)" in page
+    assert "机关事务局 (B)" not in page
+    assert client.get("/admin/audit/auditevent/").status_code == 403
+
+
+def test_a_command_is_audited_with_the_command_as_source(world: Any, tmp_path: Path) -> None:
+    file = tmp_path / "values.csv"
+    file.write_text("unit,indicator,value\nA,RESP,91\nB,EXEC,88.5\n", encoding="utf-8")
+    call_command("import", "values", str(file), "--actor", "office")  # the one open cycle
+    event = _last()
+    assert (event.action, event.source, event.actor_label) == ("value.import", Source.COMMAND, "office")
+    assert event.after["rows"] == 2
+    assert event.after["file"] == "values.csv"
+    call_command("compute", "2026")
+    event = _last()
+    assert (event.action, event.source, event.actor_label) == ("cycle.compute", Source.COMMAND, "system")
+
+
+def test_a_job_is_audited_as_a_job(world: Any) -> None:
+    from jixiao.results.tasks import compute_cycle_task
+
+    assert compute_cycle_task.delay("2026", world.personas["admin"].pk).get() == 3
+    event = _last()
+    assert (event.action, event.source, event.actor_label) == ("cycle.compute", Source.JOB, "office")
+
+
+@pytest.mark.tampers
+def test_the_chain_verifies_and_detects_tampering(world: Any) -> None:
+    report = verify_chain()
+    assert report.ok, report.problems
+    assert report.checked == AuditEvent.objects.count() > 20
+    call_command("verify_audit")
+    victim = AuditEvent.objects.filter(action="value.set").order_by("seq")[3]
+    after = dict(victim.after)
+    after["value"] = after["value"] + 10
+    AuditEvent.objects.filter(pk=victim.pk).update(after=after)  # a forger edits history behind the services
+    report = verify_chain()
+    assert any(f"#{victim.seq}" in p and "changed" in p for p in report.problems)
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+
+
+@pytest.mark.tampers
+def test_removing_an_event_breaks_the_chain(world: Any) -> None:
+    victim = AuditEvent.objects.order_by("seq")[5]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
+    assert any("removed or inserted" in p for p in verify_chain().problems)
+
+
+@pytest.mark.tampers
+def test_removing_the_last_event_is_detected_by_the_head(world: Any) -> None:
+    AuditEvent.objects.order_by("-seq").first().delete()
+    assert any("chain head" in p for p in verify_chain().problems)
+
+
+def test_an_admin_file_import_is_all_or_nothing_and_audited(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(world.personas["operator_a"])
+    url = f"/admin/cycles/cycle/{world.open.pk}/import-values/"
+    assert client.get(url).status_code == 200
+    before = AuditEvent.objects.count()
+    bad = SimpleUploadedFile("月报.csv", b"unit,indicator,value\nA,RESP,96\nB,RESP,90\n")
+    page = client.post(url, {"file": bad}, follow=True).content.decode()
+    assert "月报.csv, row 3, column unit" in page
+    assert AuditEvent.objects.count() == before
+    good = SimpleUploadedFile("月报.csv", b"unit,indicator,value\nA,RESP,96\nA,EXEC,99\n")
+    assert client.post(url, {"file": good}).status_code == 302
+    event = _last()
+    assert (event.action, event.source, event.actor_label) == ("value.import", Source.ADMIN, "op-a")
+    assert event.after["file"] == "月报.csv"
+    assert Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="EXEC").value == 99
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain() -> None:
+    """Eight writers at once: the head row lock makes them take turns, so the chain never forks."""
+    import threading
+
+    from django.db import connection as main_connection
+    from django.db import connections
+
+    from jixiao.org.services import do_create_category
+
+    if main_connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is one in-memory connection; the race needs PostgreSQL")
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            for j in range(5):
+                do_create_category(f"T{k}-{j}", f"类别 {k}-{j}", actor=None)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = verify_chain()
+    assert report.ok, report.problems
+    assert report.checked == AuditEvent.objects.count() == 40
