@@ -94,7 +94,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "jixiao.sqlite3",
+            "NAME": str(DATA_DIR / "jixiao.sqlite3"),
             # Writers wait for each other instead of failing at once ("database is locked").
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
