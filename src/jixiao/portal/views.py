@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from jixiao.core.choices import Action
@@ -81,7 +82,8 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
     quotas = reports.quota_table(scheme, all_rows)
 
     def grades() -> Table:
-        return Table("grades", _("Grades"), [_("population"), _("grade"), _("units"), _("share %"), _("quota %")],
+        return Table("grades", _("Grades"), [_("population"), _("grade"), pgettext("count", "units"), _("share %"),
+                                             _("quota %")],
                      [[g["population"], g["grade"], g["count"], round(100 * g["share"], 1),
                        round(100 * g["quota"], 1) if g["quota"] is not None else ""] for g in quotas],
                      numeric=frozenset({2, 3, 4}))
@@ -92,7 +94,7 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
     pops = sorted({g["population"] for g in quotas})
     fig = charts.bar([g.name for g in scheme.grades],
                      {p: [g["count"] for g in quotas if g["population"] == p] for p in pops},
-                     colors=[charts.BLUE, charts.GREEN, charts.GREY], ytitle=_("units"))
+                     colors=[charts.BLUE, charts.GREEN, charts.GREY], ytitle=pgettext("count", "units"))
     page = paginate(request, filtered)
     categories = sorted({r.category for r in all_rows})
     return render(request, "portal/cycle.html", {"cycle": cyc, "table": table(page.object_list), "page": page,

@@ -141,7 +141,7 @@ ZH = {
     "computed": "计算于",
     "cycle": "考核周期",
     "enter data": "填报",
-    "entered": "已填",
+    "entered": "填报时间",
     "evidence": "佐证材料",
     "expected": "应填",
     "flags": "标记",
@@ -222,6 +222,10 @@ ZH.update({
     "There is no such page, or it is not yours to see.": "没有这个页面，或您无权查看。",
     "Back to the start": "返回首页",
 })
+#: Words that need a context (pgettext) because the platform's catalog, which takes precedence, gives the
+#: bare word another sense (e.g. "entered" is a time there, a count here).
+CONTEXT = {("count", "entered"): "已填", ("count", "units"): "单位数", ("count", "values"): "已填数",
+           ("total", "change"): "变化"}
 PLURAL = {"%(counter)s row": ["共 %(counter)s 行"]}
 
 
@@ -236,7 +240,10 @@ def fill(po: Path) -> list[str]:
     text = text.replace('"Content-Type: text/plain; charset=CHARSET\\n"',
                         '"Content-Type: text/plain; charset=UTF-8\\n"')
     text = re.sub(r'"Plural-Forms: [^"]*"', '"Plural-Forms: nplurals=1; plural=0;\\\\n"', text)
-    text = text.replace("#, fuzzy\n", "", 1)
+    # Every entry is translated here by hand, so makemessages' fuzzy guesses are dropped.
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
+    text = re.sub(r"^#, fuzzy\n", "", text, flags=re.M)
+    text = re.sub(r"^#, fuzzy, ", "#, ", text, flags=re.M)
     blocks = text.split("\n\n")
     missing = []
     out = []
@@ -257,7 +264,8 @@ def fill(po: Path) -> list[str]:
             else:
                 missing.append(msgid)
         else:
-            zh = ZH.get(msgid)
+            ctx = re.search(r'^msgctxt "(.*)"', block, re.M)
+            zh = CONTEXT.get((ctx.group(1), msgid)) if ctx else ZH.get(msgid)
             if zh is None:
                 missing.append(msgid)
             else:

@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -201,14 +201,15 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
     def progress() -> Table:
         return Table("progress", _("Data completeness by unit"),
-                     [_("unit"), _("name"), _("category"), _("entered"), _("expected"), _("complete %")],
+                     [_("unit"), _("name"), _("category"), pgettext("count", "entered"), _("expected"),
+                      _("complete %")],
                      [[c, n, cat, e, x, round(100 * e / x, 1) if x else 100.0] for c, n, cat, e, x in ov.completeness],
                      numeric=frozenset({3, 4, 5}))
 
     def grades() -> Table:
         return Table("grades", _("Grades against the quotas"),
-                     [_("population"), _("grade"), _("units"), _("share %"), _("quota %"), _("quota allows"),
-                      _("status")],
+                     [_("population"), _("grade"), pgettext("count", "units"), _("share %"), _("quota %"),
+                      _("quota allows"), _("status")],
                      [[g["population"], g["grade"], g["count"], round(100 * g["share"], 1),
                        round(100 * g["quota"], 1) if g["quota"] is not None else "",
                        g["limit"] if g["limit"] is not None else "",
@@ -226,8 +227,8 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
     def changes() -> Table:
         return Table("changes", _("Change against the last cycle"),
-                     [_("unit"), _("category"), _("last total"), _("total"), _("change"), _("last rank"), _("rank"),
-                      _("last grade"), _("grade")],
+                     [_("unit"), _("category"), _("last total"), _("total"), pgettext("total", "change"),
+                      _("last rank"), _("rank"), _("last grade"), _("grade")],
                      [[Link(c["row"].name, reverse("web:scorecard", args=[cycle.code, c["row"].code])),
                        c["row"].category, c["before"], c["row"].total, c["delta"], c["rank_before"], c["row"].rank,
                        c["grade_before"], c["row"].grade] for c in ov.changes],
@@ -248,16 +249,17 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
     grade_names = [g.name for g in scheme.grades]
     pops = sorted({g["population"] for g in ov.grades})
+    n_units = pgettext("count", "units")
     grade_fig = charts.bar(grade_names, {
-        **{f"{p} · {_('units')}": [g["count"] for g in ov.grades if g["population"] == p] for p in pops},
+        **{f"{p} · {n_units}": [g["count"] for g in ov.grades if g["population"] == p] for p in pops},
         **{f"{p} · {_('quota allows')}": [g["limit"] if g["limit"] is not None else None
                                           for g in ov.grades if g["population"] == p] for p in pops},
-    }, colors=[charts.BLUE, "#5c8fd6", charts.GREY, "#c0c0c0"], ytitle=_("units"))
+    }, colors=[charts.BLUE, "#5c8fd6", charts.GREY, "#c0c0c0"], ytitle=pgettext("count", "units"))
     buckets = [0, 0, 0, 0]
     for _c, _n, _cat, e, x in ov.completeness:
         share = e / x if x else 1.0
         buckets[0 if share >= 1 else 1 if share >= 0.9 else 2 if share >= 0.5 else 3] += 1
-    progress_fig = charts.bar([_("complete"), "90–99%", "50–89%", "< 50%"], {_("units"): buckets},
+    progress_fig = charts.bar([_("complete"), "90–99%", "50–89%", "< 50%"], {pgettext("count", "units"): buckets},
                               colors=[charts.GREEN], height=220)
     change_fig = charts.scatter_change([c["before"] for c in ov.changes], [c["row"].total for c in ov.changes],
                                        [c["row"].name for c in ov.changes], xtitle=ov.previous.name
@@ -393,7 +395,7 @@ def indicators(request: HttpRequest, code: str) -> HttpResponse:
                          leaf.unit or "", ", ".join(sorted(leaf.only)) if leaf.only else _("all"), n,
                          round(a, 2) if a is not None else "", reports.rule_text(leaf.rule, leaf.unit)])
         return Table("indicators", _("Indicators"), [_("code"), _("indicator"), _("unit"), _("applies to"),
-                                                     _("values"), _("mean"), _("rule")], rows,
+                                                     pgettext("count", "values"), _("mean"), _("rule")], rows,
                      numeric=frozenset({4, 5}), wrap=frozenset({6}))
 
     response = exported(request, {"indicators": table}, f"{cycle.code}-indicators")
