@@ -41,6 +41,22 @@ def quota_limit(quota: float, n: int) -> int:
     return math.floor(quota * n + _QUOTA_EPS)
 
 
+@dataclass(frozen=True)
+class Ordered:
+    """Subjects ordered by population, then total best first (``order``), with the population and the
+    comparable total of each position, and where each position's population starts."""
+
+    order: Int
+    pop: Int
+    key: Float
+    pop_start: Int
+
+
+def sort_population(total: Float, pop: Int) -> Ordered:
+    """Sort once for both ranking and grading."""
+    return Ordered(*_sorted_frame(comparable(total), pop))
+
+
 def _sorted_frame(key: Float, pop: Int) -> tuple[Int, Int, Float, Int]:
     """Order by population then total, best first; and each row's population start position."""
     order = np.lexsort((-key, pop)).astype(np.int64)
@@ -52,10 +68,10 @@ def _sorted_frame(key: Float, pop: Int) -> tuple[Int, Int, Float, Int]:
     return order, sp, sk, pop_start
 
 
-def rank_within(total: Float, pop: Int) -> Int:
+def rank_within(total: Float, pop: Int, ordered: Ordered | None = None) -> Int:
     """Rank in each population: 1 is best, ties share the best rank (1, 2, 2, 4)."""
-    key = comparable(total)
-    order, sp, sk, pop_start = _sorted_frame(key, pop)
+    o = ordered or sort_population(total, pop)
+    order, sp, sk, pop_start = o.order, o.pop, o.key, o.pop_start
     n = len(order)
     idx = np.arange(n, dtype=np.int64)
     tie = np.ones(n, dtype=bool)
@@ -86,7 +102,8 @@ class Grading:
     pop_sizes: Int
 
 
-def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allowed: Int) -> Grading:
+def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allowed: Int,
+                  ordered: Ordered | None = None) -> Grading:
     """Give each subject the first grade, best first, whose minimum its total reaches and whose quota
     is not exhausted. ``best_allowed`` is each subject's best eligible grade index (0 for most; the
     veto grade's index for a vetoed subject, who then takes no quota place above it).
@@ -101,6 +118,7 @@ def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allo
     [0, 1, 1, 1, 2]
     >>> # 91 does not jump ahead of them into the free place: a lower total never gets a better grade.
     """
+    o = ordered or sort_population(total, pop)
     key = comparable(total)
     n = len(key)
     npop = int(pop.max()) + 1 if n else 0
@@ -108,7 +126,7 @@ def assign_grades(total: Float, pop: Int, grades: Sequence[GradeSpec], best_allo
     assigned = np.full(n, -1, dtype=np.int64)
     demoted = np.zeros((n, len(grades)), dtype=bool)
     limits = np.full((npop, len(grades)), -1, dtype=np.int64)
-    order, sp, sk, pop_start = _sorted_frame(key, pop)
+    order, sp, sk, pop_start = o.order, o.pop, o.key, o.pop_start
     for gi, g in enumerate(grades):
         eligible = (assigned < 0) & (key >= round(g.min, COMPARE_DECIMALS)) & (best_allowed <= gi)
         if g.quota is None:

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from jixiao.engine import rules
-from jixiao.engine.grading import GradeSpec, Grading, assign_grades, rank_within
+from jixiao.engine.grading import GradeSpec, Grading, assign_grades, rank_within, sort_population
 from jixiao.engine.scheme import Node, Scheme
 
 Float = NDArray[np.float64]
@@ -222,15 +222,16 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
 
     def share(children: Sequence[Node], parent_points: Float) -> None:
         cols = [node_col[c.code] for c in children]
-        w = np.array([c.weight for c in children])
-        app = applicable[:, cols]
-        denom = app @ w
+        denom = np.zeros(n)
+        for child, col in zip(children, cols, strict=True):
+            denom += child.weight * applicable[:, col]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             per_weight = np.where(denom > 0, parent_points / denom, 0.0)
-        for k, child in enumerate(children):
-            available[:, cols[k]] = np.where(app[:, k], per_weight * child.weight, 0.0)
+        for child, col in zip(children, cols, strict=True):
+            # Written in place where the child applies; `available` starts at 0 elsewhere.
+            np.multiply(per_weight, child.weight, out=available[:, col], where=applicable[:, col])
             if child.children:
-                share(child.children, available[:, cols[k]])
+                share(child.children, available[:, col])
 
     share(scheme.tree, np.full(n, scheme.scale))
 
@@ -249,7 +250,10 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
                                target[leaf.code] if leaf.code in pop.targets else None)
         fraction[:, j] = f
         col = node_col[leaf.code]
-        earned[:, col] = np.where(applicable[:, col], pts * np.where(np.isnan(f), 0.0, f), np.nan)
+        out = earned[:, col]  # filled in place: these columns are large, temporaries are not free
+        np.multiply(pts, f, out=out)
+        np.copyto(out, 0.0, where=np.isnan(f))  # a missing value earns nothing
+        np.copyto(out, np.nan, where=~applicable[:, col])
 
     def add_up(node: Node) -> Float:
         col = node_col[node.code]
@@ -292,14 +296,15 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         pop_names: tuple[str, ...] = ("all",)
     else:
         pop_idx, pop_names = cat_codes, tuple(cat_names)
-    rank = rank_within(total, pop_idx)
+    ordered = sort_population(total, pop_idx)
+    rank = rank_within(total, pop_idx, ordered)
 
     grade_names = [g.name for g in scheme.grades]
     best_allowed = np.zeros(n, dtype=np.int64)
     if scheme.veto.grade is not None:
         best_allowed[vetoed] = grade_names.index(scheme.veto.grade)
     grading = assign_grades(total, pop_idx, [GradeSpec(g.name, g.min, g.quota) for g in scheme.grades],
-                            best_allowed)
+                            best_allowed, ordered)
 
     return ScoreResult(scheme=scheme, population=pop, applicable=applicable, available=available,
                        earned=earned, value=value, fraction=fraction, missing=missing, floor=floor,
