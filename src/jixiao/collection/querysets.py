@@ -24,7 +24,19 @@ OPEN = Q(cycle__state=CycleState.OPEN)
 NOT_DRAFT = ~Q(cycle__state=CycleState.DRAFT)
 
 
-class ValueQuerySet(RestrictedQuerySet):
+class _UnitDataQuerySet(RestrictedQuerySet):
+    """Data about a unit (values, targets): seen by the office and auditors everywhere, and by a unit's
+    operators and leaders for their own scope once the cycle is past its draft."""
+
+    def _unit_data_view(self, user: Any, role: Role) -> RestrictedQuerySet:
+        if role in (Role.ADMIN, Role.AUDITOR):
+            return self.all()
+        if role in (Role.OPERATOR, Role.LEADER):
+            return self.filter(NOT_DRAFT, subject__unit_id__in=unit_scope(user))
+        return self.none()
+
+
+class ValueQuerySet(_UnitDataQuerySet):
     """Values (实际值)."""
 
     what = _("value")
@@ -32,11 +44,7 @@ class ValueQuerySet(RestrictedQuerySet):
     def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
         role = role_of(user)
         if action == Action.VIEW:
-            if role in (Role.ADMIN, Role.AUDITOR):
-                return self.all()
-            if role in (Role.OPERATOR, Role.LEADER):
-                return self.filter(NOT_DRAFT, subject__unit_id__in=unit_scope(user))
-            return self.none()
+            return self._unit_data_view(user, role)
         if role == Role.ADMIN:
             return self.filter(OPEN)
         if role == Role.OPERATOR:
@@ -44,7 +52,7 @@ class ValueQuerySet(RestrictedQuerySet):
         return self.none()
 
 
-class TargetQuerySet(RestrictedQuerySet):
+class TargetQuerySet(_UnitDataQuerySet):
     """Negotiated targets (协商目标值)."""
 
     what = _("target")
@@ -52,11 +60,7 @@ class TargetQuerySet(RestrictedQuerySet):
     def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
         role = role_of(user)
         if action == Action.VIEW:
-            if role in (Role.ADMIN, Role.AUDITOR):
-                return self.all()
-            if role in (Role.OPERATOR, Role.LEADER):
-                return self.filter(NOT_DRAFT, subject__unit_id__in=unit_scope(user))
-            return self.none()
+            return self._unit_data_view(user, role)
         if role == Role.ADMIN:
             return self.filter(cycle__state__in=[CycleState.DRAFT, CycleState.OPEN])
         return self.none()
