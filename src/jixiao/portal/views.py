@@ -30,7 +30,8 @@ PUBLIC = AnonymousUser()
 
 
 def _cycle(code: str) -> Cycle:
-    cycle = Cycle.objects.restrict(PUBLIC, Action.VIEW).select_related("scheme").filter(code=code).first()
+    cycle: Cycle | None = Cycle.objects.restrict(PUBLIC, Action.VIEW).select_related("scheme").filter(
+        code=code).first()
     if cycle is None:
         raise Http404(_("No such published cycle."))
     reports.attach_engine(cycle.scheme)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.accounts.choices import Role
@@ -14,7 +15,7 @@ from jixiao.accounts.querysets import role_of
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     role = role_of(getattr(request, "user", None))
-    items: list[tuple[str, str]] = []
+    items: list[tuple[str, str | Promise]] = []
     if role == Role.PUBLIC:
         items = [(reverse("portal:index"), _("Published results")), (reverse("web:login"), _("Sign in"))]
     else:

@@ -25,12 +25,12 @@ class PlotlyFinder(BaseFinder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.storage = FileSystemStorage(location=str(plotly_js_dir()))
-        self.storage.prefix = PREFIX  # collectstatic puts the file under the prefix
+        self.storage.prefix = PREFIX  # type: ignore[attr-defined]  # collectstatic reads it; the stubs omit it
 
     def check(self, **kwargs: Any) -> list[Any]:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> Any:  # the stubs overload on find_all
         if path == f"{PREFIX}/{NAME}":
             found = str(plotly_js_dir() / NAME)
             return [found] if find_all or kwargs.get("all") else found

@@ -26,7 +26,7 @@ def parse_number(raw: str) -> float:
 class NumberField(forms.CharField):
     """A value field that accepts what ``parse_number`` accepts; empty means "no value"."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # a number, not text
         text = super().to_python(value)
         if not text:
             return None
@@ -50,7 +50,7 @@ class EntryForm(forms.Form):
             self.fields[f"e_{leaf.code}"] = forms.FileField(label=_("evidence"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for leaf in self.leaves:
             f = data.get(f"e_{leaf.code}")
             if f is not None and f.size > MAX_EVIDENCE_BYTES:

@@ -257,9 +257,9 @@ def fill(po: Path) -> list[str]:
             out.append(block)
             continue
         if "msgid_plural" in block:
-            zh = PLURAL.get(msgid)
-            if zh:
-                block = re.sub(r'msgstr\[0\] ".*"', f"msgstr[0] {_quote(zh[0])}", block)
+            forms = PLURAL.get(msgid)
+            if forms:
+                block = re.sub(r'msgstr\[0\] ".*"', f"msgstr[0] {_quote(forms[0])}", block)
                 block = re.sub(r'\nmsgstr\[1\] ".*"', "", block)
             else:
                 missing.append(msgid)

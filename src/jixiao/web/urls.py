@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jixiao.web import views
+from jixiao.web import entry, views
 
 app_name = "web"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("cycles/", views.cycles, name="cycles"),
-    path("entry/", views.entry_list, name="entry_list"),
+    path("entry/", entry.entry_list, name="entry_list"),
     path("cycles/<str:code>/", views.overview, name="overview"),
     path("cycles/<str:code>/do/<str:action>/", views.cycle_action, name="cycle_action"),
     path("cycles/<str:code>/results/", views.ranking, name="ranking"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("cycles/<str:code>/units/<str:subject>/explanation/", views.explanation, name="explanation"),
     path("cycles/<str:code>/indicators/", views.indicators, name="indicators"),
     path("cycles/<str:code>/indicators/<str:indicator>/", views.indicator, name="indicator"),
-    path("cycles/<str:code>/entry/<str:subject>/", views.entry, name="entry"),
-    path("cycles/<str:code>/entry/<str:subject>/check/<str:indicator>/", views.entry_check, name="entry_check"),
-    path("cycles/<str:code>/entry/<str:subject>/received/", views.receipt, name="receipt"),
+    path("cycles/<str:code>/entry/<str:subject>/", entry.entry, name="entry"),
+    path("cycles/<str:code>/entry/<str:subject>/check/<str:indicator>/", entry.entry_check, name="entry_check"),
+    path("cycles/<str:code>/entry/<str:subject>/received/", entry.receipt, name="receipt"),
 ]

@@ -3,6 +3,7 @@ the user may not see and one that does not exist both answer 404. Writes go thro
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,6 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of, unit_scope
 from jixiao.collection.models import Value
 from jixiao.collection.querysets import writable_subjects
-from jixiao.collection.services import do_delete_value, do_set_value
 from jixiao.core.choices import Action
 from jixiao.core.errors import JixiaoError, NotFoundError
 from jixiao.cycles.choices import CycleState
@@ -36,8 +35,6 @@ from jixiao.results.models import Result
 from jixiao.results.services import do_compute_cycle, result_explanation
 from jixiao.web import charts, reports
 from jixiao.web.exports import xlsx_response
-from jixiao.web.forms import EntryForm, parse_number
-from jixiao.web.services import do_submit_values
 from jixiao.web.tables import Badge, Link, Table
 
 PER_PAGE = 25
@@ -45,7 +42,7 @@ web_login_required = login_required(login_url="web:login")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
-def paginate(request: HttpRequest, items: QuerySet | list[Any], per_page: int = PER_PAGE) -> Page:
+def paginate(request: HttpRequest, items: QuerySet[Any] | list[Any], per_page: int = PER_PAGE) -> Page[Any]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
@@ -64,7 +61,7 @@ def exported(request: HttpRequest, tables: dict[str, Callable[[], Table]], name:
 
 
 def get_cycle(user: Any, code: str, action: str = Action.VIEW) -> Cycle:
-    cycle = Cycle.objects.restrict(user, action).select_related("scheme").filter(code=code).first()
+    cycle: Cycle | None = Cycle.objects.restrict(user, action).select_related("scheme").filter(code=code).first()
     if cycle is None:
         raise Http404(_("No such cycle."))
     reports.attach_engine(cycle.scheme)
@@ -72,7 +69,7 @@ def get_cycle(user: Any, code: str, action: str = Action.VIEW) -> Cycle:
 
 
 def get_subject(user: Any, cycle: Cycle, code: str) -> Subject:
-    subject = Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle, code=code).first()
+    subject: Subject | None = Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle, code=code).first()
     if subject is None:
         raise Http404(_("No such unit in this cycle."))
     subject.cycle = cycle  # already loaded with its scheme
@@ -242,7 +239,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     tables: dict[str, Callable[[], Table]] = {"progress": progress, "grades": grades, "ranking": ranking,
                                               "changes": changes, "heatmap": heat}
     for cat in ov.by_category:
-        tables[f"ranking-{cat}"] = lambda cat=cat: ranking(cat)
+        tables[f"ranking-{cat}"] = functools.partial(ranking, cat)
     response = exported(request, tables, f"{cycle.code}-overview")
     if response:
         return response
@@ -250,16 +247,19 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     grade_names = [g.name for g in scheme.grades]
     pops = sorted({g["population"] for g in ov.grades})
     n_units = pgettext("count", "units")
-    grade_fig = charts.bar(grade_names, {
+    grade_series: dict[str, list[Any]] = {
         **{f"{p} · {n_units}": [g["count"] for g in ov.grades if g["population"] == p] for p in pops},
         **{f"{p} · {_('quota allows')}": [g["limit"] if g["limit"] is not None else None
                                           for g in ov.grades if g["population"] == p] for p in pops},
-    }, colors=[charts.BLUE, "#5c8fd6", charts.GREY, "#c0c0c0"], ytitle=pgettext("count", "units"))
+    }
+    grade_fig = charts.bar(grade_names, grade_series, colors=[charts.BLUE, "#5c8fd6", charts.GREY, "#c0c0c0"],
+                           ytitle=pgettext("count", "units"))
     buckets = [0, 0, 0, 0]
     for _c, _n, _cat, e, x in ov.completeness:
         share = e / x if x else 1.0
         buckets[0 if share >= 1 else 1 if share >= 0.9 else 2 if share >= 0.5 else 3] += 1
-    progress_fig = charts.bar([_("complete"), "90–99%", "50–89%", "< 50%"], {pgettext("count", "units"): buckets},
+    progress_fig = charts.bar([_("complete"), "90–99%", "50–89%", "< 50%"],
+                              {pgettext("count", "units"): [float(b) for b in buckets]},
                               colors=[charts.GREEN], height=220)
     change_fig = charts.scatter_change([c["before"] for c in ov.changes], [c["row"].total for c in ov.changes],
                                        [c["row"].name for c in ov.changes], xtitle=ov.previous.name
@@ -329,7 +329,7 @@ def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     def nodes() -> Table:
         rows = []
         for ln in card.lines:
-            name = ("\u00a0\u00a0" * ln.depth) + ln.node.name
+            name: str | Link = ("\u00a0\u00a0" * ln.depth) + ln.node.name
             if ln.node.rule is not None:
                 name = Link(name, reverse("web:indicator", args=[cycle.code, ln.node.code]))
             target = "" if ln.target is None else ln.target
@@ -429,7 +429,8 @@ def indicator(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
             expected = expected.filter(category__in=node.only)
         n_expected = expected.count()
         measure = node.unit or _("value")
-    st = reports.indicator_stats_of(node, rows, n_expected)
+    st = reports.indicator_stats_of(node, [(c, n, cat, float(v)) for c, n, cat, v in rows if v is not None],
+                                    n_expected)
     version = (IndicatorVersion.objects.restrict(user, Action.VIEW)
                .filter(schemes=cycle.scheme, indicator__code=node.code).order_by("-version").first())
 
@@ -454,180 +455,3 @@ def indicator(request: HttpRequest, code: str, indicator: str) -> HttpResponse:
         "rule": reports.rule_text(node.rule, node.unit), "values": table, "page": page, "outliers": outliers(),
         "fig": figure(charts.histogram([r[3] for r in st.rows], unit=measure)) if st.rows else None,
     })
-
-
-# ---------------------------------------------------------------------------------------------- data entry
-def entry_subject(user: Any, code: str, subject: str) -> Subject:
-    """A subject whose values the user may enter now; anything else is a 404 (unseen and absent alike)."""
-    subj = (writable_subjects(user, "value").filter(pk__in=Subject.objects.restrict(user, Action.VIEW)
-                                                     .filter(cycle__code=code, code=subject).values("pk"))
-            .select_related("cycle__scheme").first())
-    if subj is None:
-        raise Http404(_("No such unit to enter data for."))
-    reports.attach_engine(subj.cycle.scheme)
-    return subj
-
-
-def entry_leaves(subj: Subject) -> list[Node]:
-    scheme = subj.cycle.scheme.engine
-    app = reports.applicable_by_category(scheme, subj.category)
-    return [leaf for leaf in scheme.measured_leaves if app.get(leaf.code, True)]
-
-
-@web_login_required
-@require_GET
-def entry_list(request: HttpRequest) -> HttpResponse:
-    """The units whose data the user may enter now (an operator: their own; the office: every unit of an open
-    cycle): searchable, paginated."""
-    user = request.user
-    qs = (writable_subjects(user, "value").filter(pk__in=Subject.objects.restrict(user, Action.VIEW).values("pk"))
-          .select_related("cycle").order_by("-cycle__year", "cycle__code", "code"))
-    q = search_text(request)
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    counts = Value.objects.restrict(user, Action.VIEW)
-
-    def table(subjects: Any) -> Table:
-        subjects = list(subjects)
-        n = dict(counts.filter(subject__in=subjects).values("subject_id").annotate(n=Count("id"))
-                 .values_list("subject_id", "n"))
-        return Table("entry", _("Data entry"), [_("cycle"), _("code"), _("unit"), _("category"), _("values entered")],
-                     [[s.cycle.name, s.code, Link(s.name, reverse("web:entry", args=[s.cycle.code, s.code])),
-                       s.category, n.get(s.pk, 0)] for s in subjects], numeric=frozenset({4}))
-
-    response = exported(request, {"entry": lambda: table(qs)}, "entry")
-    if response:
-        return response
-    page = paginate(request, qs)
-    return render(request, "web/entry_list.html", {"table": table(page.object_list), "page": page, "q": q})
-
-
-@web_login_required
-def entry(request: HttpRequest, code: str, subject: str) -> HttpResponse:
-    """Data entry for one unit: its indicators with their targets, checks as you type, evidence, save and
-    submit. Every value goes through ``do_set_value``; all of one save, or none."""
-    user = request.user
-    subj = entry_subject(user, code, subject)
-    cycle = subj.cycle
-    leaves = entry_leaves(subj)
-    existing = {v.indicator: v for v in Value.objects.restrict(user, Action.VIEW).filter(subject=subj)}
-    card = reports.scorecard(user, subj)
-    lines = {ln.node.code: ln for ln in card.lines}
-    form = EntryForm(request.POST or None, request.FILES or None, leaves=leaves,
-                     initial_values={c: v.value for c, v in existing.items()})
-    if request.method == "POST" and form.is_valid():
-        response = _save_entry(request, form, subj, leaves, existing)
-        if response is not None:
-            return response
-    rows = [(leaf, value, evidence, lines.get(leaf.code), existing.get(leaf.code))
-            for leaf, value, evidence in form.rows()]
-    return render(request, "web/entry.html", {"cycle": cycle, "subject": subj, "form": form, "rows": rows,
-                                              "entered": sum(1 for leaf in leaves if leaf.code in existing),
-                                              "expected": len(leaves)}, status=200 if form.is_bound is False or
-                  form.is_valid() else 422)
-
-
-class _InvalidFormError(Exception):
-    """A form problem found while saving: roll the save back and show the form."""
-
-
-def _save_entry(request: HttpRequest, form: EntryForm, subj: Subject, leaves: list[Node],
-                existing: dict[str, Value]) -> HttpResponse | None:
-    """Save the changed values (and submit when asked) in one transaction; None means "show the form again"."""
-    user, cycle = request.user, subj.cycle
-    changed = 0
-    try:
-        with transaction.atomic():
-            for leaf in leaves:
-                new, evidence = form.cleaned_data[f"v_{leaf.code}"], form.cleaned_data[f"e_{leaf.code}"]
-                old = existing.get(leaf.code)
-                if new is None and evidence is not None:
-                    form.add_error(f"v_{leaf.code}", _("Give the value with its evidence."))
-                    raise _InvalidFormError
-                if new is None and old is not None:
-                    do_delete_value(old, actor=user)
-                    changed += 1
-                elif new is not None and (old is None or old.value != new or evidence is not None):
-                    do_set_value(subj, leaf.code, new, actor=user, evidence=evidence)
-                    changed += 1
-            if request.POST.get("action") == "submit":
-                event = do_submit_values(subj, actor=user)
-                request.session[f"receipt-{subj.pk}"] = {"seq": event.seq, "hash": event.hash,
-                                                         "at": event.at.isoformat(), "count": event.after["count"]}
-                messages.success(request, _("Submitted: %(n)s values were received.") % {"n": event.after["count"]})
-                return redirect("web:receipt", code=cycle.code, subject=subj.code)
-    except _InvalidFormError:
-        return None
-    except NotFoundError as exc:
-        raise Http404(exc.text) from None
-    except JixiaoError as exc:
-        messages.error(request, exc.text)
-        return None
-    messages.success(request, _("Saved: %(n)s values changed.") % {"n": changed})
-    return redirect("web:entry", code=cycle.code, subject=subj.code)
-
-
-@web_login_required
-@require_GET
-def entry_check(request: HttpRequest, code: str, subject: str, indicator: str) -> HttpResponse:
-    """Checks one value as it is typed (htmx): is it a number, is it plausible, and what it would earn."""
-    user = request.user
-    subj = entry_subject(user, code, subject)
-    leaf = next((leaf for leaf in entry_leaves(subj) if leaf.code == indicator), None)
-    if leaf is None or leaf.rule is None:
-        raise Http404
-    raw = request.GET.get(f"v_{leaf.code}", "")
-    level, text = "", ""
-    if raw.strip():
-        try:
-            v = parse_number(raw)
-        except ValueError:
-            level, text = "error", _("Enter a number.")
-        else:
-            line = next((ln for ln in reports.scorecard(user, subj).lines if ln.node.code == leaf.code), None)
-            avail = line.available if line else 0.0
-            floor, target = (line.floor, line.target) if line else (None, None)
-            warnings = []
-            if (leaf.unit or "") == "%" and not 0 <= v <= 100 and leaf.rule.type != "linear":
-                warnings.append(_("A percentage is normally between 0 and 100."))
-            if (leaf.unit or "") == "%" and not -100 <= v <= 200:
-                warnings.append(_("Check the value: it is far outside the usual range of a percentage."))
-            if leaf.rule.type == "deduction" and (v < 0 or v != int(v)):
-                warnings.append(_("This is a count of incidents: a whole number, 0 or more."))
-            if leaf.rule.type == "points" and not 0 <= v <= avail + 1e-9:
-                warnings.append(_("Expert points are between 0 and %(max)s.") % {"max": round(avail, 2)})
-            f = reports.fraction_of(leaf.rule, v, avail, floor, target)
-            earn = _("At this value the indicator earns %(earned)s of %(points)s points (%(pct)s%%).") % {
-                "earned": f"{f * avail:.2f}", "points": f"{avail:.2f}", "pct": round(100 * f)}
-            level = "warn" if warnings else ("ok" if f >= reports.GREEN else "low")
-            text = " ".join([*warnings, earn])
-    return render(request, "web/_check.html", {"level": level, "text": text})
-
-
-@web_login_required
-@require_GET
-def receipt(request: HttpRequest, code: str, subject: str) -> HttpResponse:
-    """What was received: the unit's values as stored, with time, who entered them and the evidence."""
-    user = request.user
-    cycle = get_cycle(user, code)
-    subj = get_subject(user, cycle, subject)
-    values = list(Value.objects.restrict(user, Action.VIEW).filter(subject=subj).select_related("entered_by")
-                  .order_by("indicator"))
-    if not values and not writable_subjects(user, "value").filter(pk=subj.pk).exists():
-        raise Http404(_("No such unit to enter data for."))
-    scheme = cycle.scheme.engine
-    names = {n.code: n.name for n in scheme.nodes}
-
-    def table() -> Table:
-        return Table("received", _("Values received"), [_("code"), _("indicator"), _("value"), _("entered"),
-                                                        _("by"), _("evidence")],
-                     [[v.indicator, names.get(v.indicator) or scheme.item_name(v.indicator), v.value,
-                       v.entered_at.strftime("%Y-%m-%d %H:%M"), v.entered_by.get_username() if v.entered_by else
-                       _("import"), v.evidence.name.rsplit("/", 1)[-1] if v.evidence else ""] for v in values],
-                     numeric=frozenset({2}))
-
-    response = exported(request, {"received": table}, f"{cycle.code}-{subj.code}-received")
-    if response:
-        return response
-    return render(request, "web/receipt.html", {"cycle": cycle, "subject": subj, "table": table(),
-                                                "submission": request.session.get(f"receipt-{subj.pk}")})
