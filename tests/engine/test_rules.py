@@ -77,11 +77,11 @@ def test_points_awarded_is_a_share_of_the_node() -> None:
 
 def test_rating_renormalises_over_the_groups_present() -> None:
     means = np.array([[80.0, 60.0, nan], [nan, nan, nan], [100.0, 100.0, 100.0]])
-    f = rules.rating(means, a(0.5, 0.2, 0.3), 0, 100)
+    f = rules.rating(rules.combine_groups(means, a(0.5, 0.2, 0.3)), 0, 100)
     assert f[0] == pytest.approx((0.5 * 80 + 0.2 * 60) / 0.7 / 100)
     assert np.isnan(f[1])
     assert f[2] == 1.0
 
 
 def test_rating_on_a_shifted_scale() -> None:
-    assert rules.rating(np.array([[3.0]]), a(1), 1, 5).tolist() == [0.5]
+    assert rules.rating(rules.combine_groups(np.array([[3.0]]), a(1)), 1, 5).tolist() == [0.5]

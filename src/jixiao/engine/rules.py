@@ -97,21 +97,29 @@ def points_awarded(v: Array, points: Array, cap: float = 1.0) -> Array:
     return _clip(f, cap)
 
 
-def rating(group_means: Array, weights: Array, lo: float, hi: float, cap: float = 1.0) -> Array:
-    """Combine the rater groups present with their weights renormalised over those present.
+def combine_groups(group_means: Array, weights: Array) -> Array:
+    """The combined rating: the groups present, weighted, with weights renormalised over those present.
 
-    ``group_means`` is subjects x groups, NaN where a group gave no rating. A subject with no
-    rating at all gets NaN (missing).
+    ``group_means`` is subjects x groups, NaN where a group gave no rating; a subject with no rating at
+    all gets NaN (missing).
 
-    >>> rating(np.array([[80.0, np.nan], [np.nan, np.nan]]), np.array([0.5, 0.5]), 0, 100).tolist()
-    [0.8, nan]
+    >>> combine_groups(np.array([[80.0, 60.0, np.nan], [np.nan, np.nan, np.nan]]), np.array([0.5, 0.2, 0.3]))
+    array([74.28571429,         nan])
     """
     present = ~np.isnan(group_means)
     w = np.where(present, weights, 0.0)
     wsum = w.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         combined = (np.where(present, group_means, 0.0) * w).sum(axis=1) / wsum
-    combined = np.where(wsum > 0, combined, np.nan)
+    return np.where(wsum > 0, combined, np.nan)
+
+
+def rating(combined: Array, lo: float, hi: float, cap: float = 1.0) -> Array:
+    """(combined - lo) / (hi - lo) for a combined rating on the scale [lo, hi].
+
+    >>> rating(combine_groups(np.array([[80.0, np.nan], [np.nan, np.nan]]), np.array([0.5, 0.5])), 0, 100).tolist()
+    [0.8, nan]
+    """
     return _clip((combined - lo) / (hi - lo), cap)
 
 

@@ -186,13 +186,9 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
         means = pop.ratings.get(leaf.code)
         if means is None:
             means = np.full((n, len(rule.groups)), np.nan)
-        weights = np.array([w for _, w in rule.groups])
-        rating_fraction[leaf.code] = rules.rating(means, weights, rule.scale[0], rule.scale[1], rule.cap)
-        present = ~np.isnan(means)
-        wsum = (present * weights).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            combined = (np.where(present, means, 0.0) * weights).sum(axis=1) / wsum
-        value[:, leaf_col[leaf.code]] = np.where(wsum > 0, combined, np.nan)
+        combined = rules.combine_groups(means, np.array([w for _, w in rule.groups]))
+        rating_fraction[leaf.code] = rules.rating(combined, rule.scale[0], rule.scale[1], rule.cap)
+        value[:, leaf_col[leaf.code]] = combined
 
     has_value = ~np.isnan(value)
 
