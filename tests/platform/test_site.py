@@ -1,4 +1,4 @@
-"""The site before the web UI: home page, health check, the API's read endpoints and its OpenAPI docs."""
+"""The site: the public home page, health check, the API's read endpoints and its OpenAPI docs."""
 
 from __future__ import annotations
 

@@ -1,22 +1,11 @@
-"""The few pages the platform serves before the web UI: home (published cycles) and the health check."""
+"""The health check; the pages themselves are the web app's and the public portal's."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 
-from jixiao.core.choices import Action
-from jixiao.cycles.models import Cycle
 from jixiao.engine import ENGINE_VERSION
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The published cycles, for everyone (the public portal starts here)."""
-    cycles = (
-        Cycle.objects.restrict(request.user, Action.VIEW).filter(state="published").select_related("scheme")
-    )
-    return render(request, "core/home.html", {"cycles": cycles})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
