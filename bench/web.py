@@ -157,7 +157,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from jixiao.core.demo import load_demo
+    from jixiao.ops.demo import load_demo
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jixiao.results",
     "jixiao.web",
     "jixiao.portal",
+    "jixiao.ops",
 ]
 
 MIDDLEWARE = [

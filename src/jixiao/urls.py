@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from jixiao.core.api import api
+from jixiao.api import api
 from jixiao.core.views import healthz
 
 urlpatterns = [

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import CommandParser
 
-from jixiao.core.management.base import AuditedCommand
+from jixiao.ops.management.base import AuditedCommand
 
 
 class Command(AuditedCommand):
@@ -20,7 +20,7 @@ class Command(AuditedCommand):
         parser.add_argument("--no-serve", action="store_true", help="load the demo and stop")
 
     def run(self, *args: Any, **options: Any) -> None:
-        from jixiao.core.demo import accounts_table, load_demo
+        from jixiao.ops.demo import accounts_table, load_demo
 
         call_command("migrate", interactive=False, verbosity=0)
         if not load_demo(self.stdout):
@@ -28,7 +28,7 @@ class Command(AuditedCommand):
         self.stdout.write("\nDemo accounts:\n" + accounts_table() + "\n")
         if options["no_serve"]:
             return
-        from jixiao.core.management.commands.serve import serve
+        from jixiao.ops.management.commands.serve import serve
 
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from jixiao.core.management.base import EXIT_BAD_INPUT, AuditedCommand
+from jixiao.ops.management.base import EXIT_BAD_INPUT, AuditedCommand
 
 
 class Command(AuditedCommand):
