@@ -1,8 +1,15 @@
 """``jixiao demo [--port N] [--no-serve]``: create and migrate the embedded database, load 示范市, compute
-its results, print the demo accounts and serve the site. Safe to run again: an existing demo is kept."""
+its results, print the demo accounts and serve the site. Safe to run again: an existing demo is kept.
+
+Loading computes with Polars, whose thread pool does not survive ``fork``: a server forked from this process would
+hang on every page that scores. So the server is not forked from here: once the demo is loaded, this process
+replaces itself (``exec``) with a fresh ``jixiao serve``, whose workers start with no pool and no open connection.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -28,10 +35,12 @@ class Command(AuditedCommand):
         self.stdout.write("\nDemo accounts:\n" + accounts_table() + "\n")
         if options["no_serve"]:
             return
-        from jixiao.ops.management.commands.serve import serve
+        from jixiao.ops.management.commands.serve import refuse_public_address_with_embedded_key
 
-        call_command("collectstatic", interactive=False, verbosity=0)
+        refuse_public_address_with_embedded_key(options["host"])
         self.stdout.write(
             f"\nOpen http://{options['host']}:{options['port']}/  (admin: /admin/, API: /api/docs)"
         )
-        serve(options["host"], options["port"], workers=2)
+        self.stdout.flush()
+        argv = [sys.executable, "-m", "jixiao.cli", "serve", "--host", options["host"], "--port", str(options["port"])]
+        os.execv(sys.executable, argv)

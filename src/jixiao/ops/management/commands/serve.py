@@ -11,20 +11,34 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jixiao.settings import EMBEDDED_SECRET_KEY
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def refuse_public_address_with_embedded_key(host: str) -> None:
+    """The built-in SECRET_KEY is public: anyone could forge sessions. Serving it beyond the loopback is refused."""
+    if host not in LOOPBACK and settings.SECRET_KEY == EMBEDDED_SECRET_KEY:
+        raise CommandError("set SECRET_KEY (or SECRET_KEY_FILE) before serving on a public address "
+                           f"({host}); the built-in key is only for the loopback", returncode=2)
+
 
 def serve(host: str, port: int, workers: int) -> None:
-    """Run gunicorn in this process until interrupted."""
+    """Run gunicorn in this process until interrupted. The application is loaded in each worker after the fork
+    (no ``preload_app``), so no worker inherits a thread pool or a database connection from the master."""
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
 
-    from jixiao.wsgi import application
+    connections.close_all()  # collectstatic and the checks may have opened one; workers open their own
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("preload_app", False)
 
         def load(self) -> Any:
+            from jixiao.wsgi import application
+
             return application
 
     Server().run()
@@ -39,11 +53,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if (
-            options["host"] not in ("127.0.0.1", "localhost", "::1")
-            and settings.SECRET_KEY == EMBEDDED_SECRET_KEY
-        ):
-            raise CommandError("set SECRET_KEY (or SECRET_KEY_FILE) before serving on a public address")
+        refuse_public_address_with_embedded_key(options["host"])
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
         serve(options["host"], options["port"], options["workers"])
