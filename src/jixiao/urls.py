@@ -1,4 +1,5 @@
-"""URLs: the public home page, the health check, the API and the back office."""
+"""URLs: the public portal, the signed-in app (the shell and each app's pages), the health check, the API and the
+back office."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -9,6 +10,10 @@ from jixiao.core.views import healthz
 urlpatterns = [
     path("", include("jixiao.portal.urls")),
     path("app/", include("jixiao.web.urls")),
+    path("app/", include("jixiao.cycles.urls")),
+    path("app/", include("jixiao.results.urls")),
+    path("app/", include("jixiao.indicators.urls")),
+    path("app/", include("jixiao.collection.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of
+from jixiao.audit.models import AuditEvent
 from jixiao.audit.services import record_event, snapshot
 from jixiao.collection.choices import ValueSource
 from jixiao.collection.errors import ImportRefusedError, InvalidValueError, UnknownIndicatorError
@@ -369,3 +370,19 @@ def do_load_ratings(
             after={"label": label, "rows": len(good), "replaced": replaced},
         )
     return len(good)
+
+
+def do_submit_values(subject: Subject, *, actor: Any) -> AuditEvent:
+    """Submit (报送) a subject's values as they stand: one audit event listing every value with its time and
+    evidence file. Only while the cycle is open, and only by someone who may enter the subject's values."""
+    with transaction.atomic():
+        cycle = lock_cycle(subject.cycle_id)
+        require_state(cycle, [CycleState.OPEN], _("submitting values"))
+        subject = Subject.objects.get_for(actor, Action.VIEW, pk=subject.pk)
+        if not writable_subjects(actor, "value").filter(pk=subject.pk).exists():
+            raise PermissionDeniedError(action=Action.CHANGE.label, what="value")
+        values = {v.indicator: {"value": v.value, "entered_at": v.entered_at, "evidence": v.evidence.name or ""}
+                  for v in Value.objects.filter(subject=subject).order_by("indicator")}
+        return record_event("values.submit", actor=actor, obj=subject, object_repr=f"{cycle.code} {subject.code}",
+                            before=None, after={"cycle": cycle.code, "subject": subject.code, "count": len(values),
+                                                "values": values})

@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle, Subject
+from jixiao.results import reports
 from jixiao.results.models import Result
-from jixiao.web import charts, reports
+from jixiao.web import charts
+from jixiao.web.helpers import exported, figure, grade_css, local_text, paginate, search_text
 from jixiao.web.tables import Badge, Link, Table
-from jixiao.web.views import exported, figure, grade_css, paginate, search_text
 
 PUBLIC = AnonymousUser()
 
@@ -34,7 +35,6 @@ def _cycle(code: str) -> Cycle:
         code=code).first()
     if cycle is None:
         raise Http404(_("No such published cycle."))
-    reports.attach_engine(cycle.scheme)
     return cycle
 
 
@@ -49,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
     def table(rows: Any) -> Table:
         return Table("cycles", _("Published assessment cycles"), [_("cycle"), _("year"), _("scheme"), _("published")],
                      [[Link(c.name, reverse("portal:cycle", args=[c.code])), c.year, c.scheme.name,
-                       c.published_at.strftime("%Y-%m-%d") if c.published_at else ""] for c in rows])
+                       local_text(c.published_at, "%Y-%m-%d")] for c in rows])
 
     response = exported(request, {"cycles": lambda: table(qs)}, "published-cycles")
     if response:
@@ -79,8 +79,8 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
                        Badge(g or "—", grade_css(scheme, g))] for s, n, c, t, rk, g in items],
                      numeric=frozenset({3}))
 
-    all_rows = [reports.ResultRow(0, 0, s, n, c, t, rk, g, "", {}) for s, n, c, t, rk, g in rows]
-    quotas = reports.quota_table(scheme, all_rows)
+    all_rows = list(rows)
+    quotas = reports.quota_table(scheme, [(c, g) for _s, _n, c, _t, _rk, g in all_rows])
 
     def grades() -> Table:
         return Table("grades", _("Grades"), [_("population"), _("grade"), pgettext("count", "units"), _("share %"),
@@ -97,7 +97,7 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
                      {p: [g["count"] for g in quotas if g["population"] == p] for p in pops},
                      colors=[charts.BLUE, charts.GREEN, charts.GREY], ytitle=pgettext("count", "units"))
     page = paginate(request, filtered)
-    categories = sorted({r.category for r in all_rows})
+    categories = sorted({c for _s, _n, c, *_rest in all_rows})
     return render(request, "portal/cycle.html", {"cycle": cyc, "table": table(page.object_list), "page": page,
                                                  "grades": grades(), "fig": figure(fig), "q": q, "category": cat,
                                                  "categories": categories, "n": len(all_rows)})
@@ -112,7 +112,7 @@ def unit(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     if subj is None or result is None:
         raise Http404(_("No such unit in this published cycle."))
     scheme = cyc.scheme.engine
-    avail = reports.points_available(scheme, reports.applicable_from_points(result.points))
+    _applicable, avail = reports.applicable_and_available(scheme, subj.category, result)
 
     def key() -> Table:
         rows = []

@@ -9,8 +9,8 @@ from jixiao.results.querysets import ResultQuerySet
 
 
 class Result(models.Model):
-    """A subject's result: total, points per scheme node, rank, grade (等次), flags, the engine version and
-    time. ``explanation`` (得分说明) is written on first request and cleared by a recompute."""
+    """A subject's result: total, points earned and available per scheme node, rank, grade (等次), flags, the
+    engine version and time. ``explanation`` (得分说明) is written on first request and cleared by a recompute."""
 
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="results", verbose_name=_("cycle"))
     subject = models.OneToOneField(
@@ -21,6 +21,9 @@ class Result(models.Model):
     grade = models.CharField(_("grade"), max_length=32, blank=True)
     flags = models.CharField(_("flags"), max_length=1000, blank=True)
     points = models.JSONField(_("points by node"))
+    #: The points each node was worth for this subject (SCORING.md, Points), as the engine worked them out: the
+    #: pages show "earned of available" from here and never recompute it.
+    available = models.JSONField(_("points available by node"), default=dict)
     explanation = models.TextField(_("explanation"), blank=True)
     engine_version = models.CharField(_("engine version"), max_length=16)
     computed_at = models.DateTimeField(_("computed"))

@@ -38,6 +38,7 @@ RESULT_COLUMNS = (
     "grade",
     "flags",
     "points",
+    "available",
     "explanation",
     "engine_version",
     "computed_at",
@@ -70,6 +71,8 @@ def _result_rows(cycle: Cycle, subjects: pl.DataFrame, result: ScoreResult, now:
         }
     ).with_columns(
         points=frame.select(pl.struct(node_codes).struct.json_encode())[:, 0],
+        available=pl.DataFrame(result.available, schema=node_codes, orient="row")
+        .select(pl.struct(node_codes).struct.json_encode())[:, 0],
         explanation=pl.lit(""),
         engine_version=pl.lit(ENGINE_VERSION),
         computed_at=pl.lit(now.isoformat()),
@@ -98,11 +101,12 @@ def _store(rows: pl.DataFrame) -> None:
             grade=g,
             flags=f,
             points=json.loads(p),
+            available=json.loads(a),
             explanation="",
             engine_version=v,
             computed_at=datetime.fromisoformat(at),
         )
-        for c, s, t, r, g, f, p, _, v, at in rows.select(RESULT_COLUMNS).iter_rows()
+        for c, s, t, r, g, f, p, a, _, v, at in rows.select(RESULT_COLUMNS).iter_rows()
     ]
     Result.objects.bulk_create(objs, batch_size=2000)
 

@@ -62,8 +62,19 @@ class Scheme(models.Model):
 
     @cached_property
     def engine(self) -> EngineScheme:
-        """The validated engine scheme."""
-        return read_scheme_text(self.definition)
+        """The validated engine scheme, from a per-process cache: parsing and validating the YAML costs ~15 ms,
+        a third of a page, and a stored scheme is never edited (a change is a new version); the key includes the
+        definition's hash anyway."""
+        key = (self.pk, hash(self.definition))
+        engine = _ENGINES.get(key)
+        if engine is None:
+            if len(_ENGINES) > 256:
+                _ENGINES.clear()
+            engine = _ENGINES[key] = read_scheme_text(self.definition)
+        return engine
+
+
+_ENGINES: dict[tuple[int | None, int], EngineScheme] = {}
 
 
 class SchemeIndicator(models.Model):

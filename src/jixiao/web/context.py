@@ -20,9 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items = [(reverse("portal:index"), _("Published results")), (reverse("web:login"), _("Sign in"))]
     else:
         items.append((reverse("web:home"), _("Home")))
-        items.append((reverse("web:cycles"), _("Cycles")))
+        items.append((reverse("cycles:list"), _("Cycles")))
         if role in (Role.ADMIN, Role.OPERATOR):
-            items.append((reverse("web:entry_list"), _("Data entry")))
+            items.append((reverse("collection:entry_list"), _("Data entry")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
             items.append(("/admin/", _("Back office")))

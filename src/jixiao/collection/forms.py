@@ -1,4 +1,4 @@
-"""Forms of the web interface: the data-entry form is built per subject from the scheme."""
+"""The data-entry form (填报表), built per subject from the scheme."""
 
 from __future__ import annotations
 
@@ -59,7 +59,3 @@ class EntryForm(forms.Form):
 
     def rows(self) -> list[tuple[Node, Any, Any]]:
         return [(leaf, self[f"v_{leaf.code}"], self[f"e_{leaf.code}"]) for leaf in self.leaves]
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)

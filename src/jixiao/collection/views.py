@@ -15,18 +15,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jixiao.collection.forms import EntryForm, parse_number
 from jixiao.collection.models import Value
 from jixiao.collection.querysets import writable_subjects
-from jixiao.collection.services import do_delete_value, do_set_value
+from jixiao.collection.services import do_delete_value, do_set_value, do_submit_values
 from jixiao.core.choices import Action
 from jixiao.core.errors import JixiaoError, NotFoundError
 from jixiao.cycles.models import Subject
 from jixiao.engine.scheme import Node
-from jixiao.web import reports
-from jixiao.web.forms import EntryForm, parse_number
-from jixiao.web.services import do_submit_values
+from jixiao.results import reports
+from jixiao.web.helpers import (
+    engine_lang,
+    exported,
+    get_cycle,
+    get_subject,
+    local_text,
+    paginate,
+    search_text,
+    web_login_required,
+)
 from jixiao.web.tables import Link, Table
-from jixiao.web.views import exported, get_cycle, get_subject, paginate, search_text, web_login_required
 
 
 def entry_subject(user: Any, code: str, subject: str) -> Subject:
@@ -36,14 +44,13 @@ def entry_subject(user: Any, code: str, subject: str) -> Subject:
             .select_related("cycle__scheme").first())
     if subj is None:
         raise Http404(_("No such unit to enter data for."))
-    reports.attach_engine(subj.cycle.scheme)
     return subj
 
 
 def entry_leaves(subj: Subject) -> list[Node]:
     scheme = subj.cycle.scheme.engine
-    app = reports.applicable_by_category(scheme, subj.category)
-    return [leaf for leaf in scheme.measured_leaves if app.get(leaf.code, True)]
+    applicable = reports.AvailableCache(scheme).for_category(subj.category)[0]
+    return [leaf for leaf in scheme.measured_leaves if applicable.get(leaf.code, True)]
 
 
 @web_login_required
@@ -64,14 +71,14 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         n = dict(counts.filter(subject__in=subjects).values("subject_id").annotate(n=Count("id"))
                  .values_list("subject_id", "n"))
         return Table("entry", _("Data entry"), [_("cycle"), _("code"), _("unit"), _("category"), _("values entered")],
-                     [[s.cycle.name, s.code, Link(s.name, reverse("web:entry", args=[s.cycle.code, s.code])),
+                     [[s.cycle.name, s.code, Link(s.name, reverse("collection:entry", args=[s.cycle.code, s.code])),
                        s.category, n.get(s.pk, 0)] for s in subjects], numeric=frozenset({4}))
 
     response = exported(request, {"entry": lambda: table(qs)}, "entry")
     if response:
         return response
     page = paginate(request, qs)
-    return render(request, "web/entry_list.html", {"table": table(page.object_list), "page": page, "q": q})
+    return render(request, "collection/entry_list.html", {"table": table(page.object_list), "page": page, "q": q})
 
 
 @web_login_required
@@ -83,7 +90,7 @@ def entry(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     cycle = subj.cycle
     leaves = entry_leaves(subj)
     existing = {v.indicator: v for v in Value.objects.restrict(user, Action.VIEW).filter(subject=subj)}
-    card = reports.scorecard(user, subj)
+    card = reports.scorecard(user, subj, engine_lang())
     lines = {ln.node.code: ln for ln in card.lines}
     form = EntryForm(request.POST or None, request.FILES or None, leaves=leaves,
                      initial_values={c: v.value for c, v in existing.items()})
@@ -93,7 +100,7 @@ def entry(request: HttpRequest, code: str, subject: str) -> HttpResponse:
             return response
     rows = [(leaf, value, evidence, lines.get(leaf.code), existing.get(leaf.code))
             for leaf, value, evidence in form.rows()]
-    return render(request, "web/entry.html", {"cycle": cycle, "subject": subj, "form": form, "rows": rows,
+    return render(request, "collection/entry.html", {"cycle": cycle, "subject": subj, "form": form, "rows": rows,
                                               "entered": sum(1 for leaf in leaves if leaf.code in existing),
                                               "expected": len(leaves)}, status=200 if form.is_bound is False or
                   form.is_valid() else 422)
@@ -126,9 +133,9 @@ def _save_entry(request: HttpRequest, form: EntryForm, subj: Subject, leaves: li
                 event = do_submit_values(subj, actor=user)
                 count = (event.after or {})["count"]
                 request.session[f"receipt-{subj.pk}"] = {"seq": event.seq, "hash": event.hash,
-                                                         "at": event.at.isoformat(), "count": count}
+                                                         "at": local_text(event.at), "count": count}
                 messages.success(request, _("Submitted: %(n)s values were received.") % {"n": count})
-                return redirect("web:receipt", code=cycle.code, subject=subj.code)
+                return redirect("collection:receipt", code=cycle.code, subject=subj.code)
     except _InvalidFormError:
         return None
     except NotFoundError as exc:
@@ -137,7 +144,7 @@ def _save_entry(request: HttpRequest, form: EntryForm, subj: Subject, leaves: li
         messages.error(request, exc.text)
         return None
     messages.success(request, _("Saved: %(n)s values changed.") % {"n": changed})
-    return redirect("web:entry", code=cycle.code, subject=subj.code)
+    return redirect("collection:entry", code=cycle.code, subject=subj.code)
 
 
 @web_login_required
@@ -157,7 +164,8 @@ def entry_check(request: HttpRequest, code: str, subject: str, indicator: str) -
         except ValueError:
             level, text = "error", _("Enter a number.")
         else:
-            line = next((ln for ln in reports.scorecard(user, subj).lines if ln.node.code == leaf.code), None)
+            card = reports.scorecard(user, subj, engine_lang())
+            line = next((ln for ln in card.lines if ln.node.code == leaf.code), None)
             avail = line.available if line else 0.0
             floor, target = (line.floor, line.target) if line else (None, None)
             warnings = []
@@ -169,12 +177,12 @@ def entry_check(request: HttpRequest, code: str, subject: str, indicator: str) -
                 warnings.append(_("This is a count of incidents: a whole number, 0 or more."))
             if leaf.rule.type == "points" and not 0 <= v <= avail + 1e-9:
                 warnings.append(_("Expert points are between 0 and %(max)s.") % {"max": round(avail, 2)})
-            f = reports.fraction_of(leaf.rule, v, avail, floor, target)
+            f = reports.fraction_of(leaf, v, avail, floor, target)
             earn = _("At this value the indicator earns %(earned)s of %(points)s points (%(pct)s%%).") % {
                 "earned": f"{f * avail:.2f}", "points": f"{avail:.2f}", "pct": round(100 * f)}
             level = "warn" if warnings else ("ok" if f >= reports.GREEN else "low")
             text = " ".join([*warnings, earn])
-    return render(request, "web/_check.html", {"level": level, "text": text})
+    return render(request, "collection/_check.html", {"level": level, "text": text})
 
 
 @web_login_required
@@ -195,12 +203,12 @@ def receipt(request: HttpRequest, code: str, subject: str) -> HttpResponse:
         return Table("received", _("Values received"), [_("code"), _("indicator"), _("value"), _("entered"),
                                                         _("by"), _("evidence")],
                      [[v.indicator, names.get(v.indicator) or scheme.item_name(v.indicator), v.value,
-                       v.entered_at.strftime("%Y-%m-%d %H:%M"), v.entered_by.get_username() if v.entered_by else
+                       local_text(v.entered_at, "%Y-%m-%d %H:%M"), v.entered_by.get_username() if v.entered_by else
                        _("import"), v.evidence.name.rsplit("/", 1)[-1] if v.evidence else ""] for v in values],
                      numeric=frozenset({2}))
 
     response = exported(request, {"received": table}, f"{cycle.code}-{subj.code}-received")
     if response:
         return response
-    return render(request, "web/receipt.html", {"cycle": cycle, "subject": subj, "table": table(),
+    return render(request, "collection/receipt.html", {"cycle": cycle, "subject": subj, "table": table(),
                                                 "submission": request.session.get(f"receipt-{subj.pk}")})

@@ -1,0 +1,228 @@
+"""The results' pages: the office's overview of a cycle, the ranking, a unit's scorecard and the explanation of
+its score. Every page starts from ``restrict()``; an object the user may not see answers 404 like an absent one."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
+
+from jixiao.accounts.querysets import role_of
+from jixiao.collection.querysets import writable_subjects
+from jixiao.core.choices import Action
+from jixiao.cycles.models import Subject
+from jixiao.results import reports
+from jixiao.results.models import Result
+from jixiao.results.services import result_explanation
+from jixiao.web import charts
+from jixiao.web.helpers import (
+    engine_lang,
+    exported,
+    figure,
+    get_cycle,
+    get_subject,
+    grade_css,
+    paginate,
+    search_text,
+    web_login_required,
+)
+from jixiao.web.tables import Badge, Link, Table
+
+
+@web_login_required
+@require_GET
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    """The office's overview of a cycle: progress, ranking by category, grades against quotas, heat map,
+    change against the last cycle."""
+    user = request.user
+    cycle = get_cycle(user, code)
+    ov = reports.overview(user, cycle)
+    scheme = cycle.scheme.engine
+
+    def progress() -> Table:
+        return Table("progress", _("Data completeness by unit"),
+                     [_("unit"), _("name"), _("category"), pgettext("count", "entered"), _("expected"),
+                      _("complete %")],
+                     [[c, n, cat, e, x, round(100 * e / x, 1) if x else 100.0] for c, n, cat, e, x in ov.completeness],
+                     numeric=frozenset({3, 4, 5}))
+
+    def grades() -> Table:
+        return Table("grades", _("Grades against the quotas"),
+                     [_("population"), _("grade"), pgettext("count", "units"), _("share %"), _("quota %"),
+                      _("quota allows"), _("status")],
+                     [[g["population"], g["grade"], g["count"], round(100 * g["share"], 1),
+                       round(100 * g["quota"], 1) if g["quota"] is not None else "",
+                       g["limit"] if g["limit"] is not None else "",
+                       (Badge(_("over quota"), "red") if g["limit"] is not None and g["count"] > g["limit"]
+                        else Badge(_("within"), "green") if g["limit"] is not None else "")]
+                      for g in ov.grades], numeric=frozenset({2, 3, 4, 5}))
+
+    def ranking(cat: str | None = None, limit: int | None = None) -> Table:
+        rows = [r for r in ov.results if cat is None or r.category == cat][:limit]
+        return Table(f"ranking-{cat}" if cat else "ranking", _("Category %(cat)s") % {"cat": cat} if cat
+                     else _("Ranking"), [_("rank"), _("unit"), _("total"), _("grade")],
+                     [[r.rank, Link(r.name, reverse("results:scorecard", args=[cycle.code, r.code])), r.total,
+                       Badge(r.grade or "—", grade_css(scheme, r.grade))] for r in rows],
+                     numeric=frozenset({2}))
+
+    def changes() -> Table:
+        return Table("changes", _("Change against the last cycle"),
+                     [_("unit"), _("category"), _("last total"), _("total"), pgettext("total", "change"),
+                      _("last rank"), _("rank"), _("last grade"), _("grade")],
+                     [[Link(c["row"].name, reverse("results:scorecard", args=[cycle.code, c["row"].code])),
+                       c["row"].category, c["before"], c["row"].total, c["delta"], c["rank_before"], c["row"].rank,
+                       c["grade_before"], c["row"].grade] for c in ov.changes],
+                     numeric=frozenset({2, 3, 4}))
+
+    def heat() -> Table:
+        return Table("heatmap", _("Share of points earned by first-level node (%)"), [_("unit"), *ov.heat["x"]],
+                     [[n, *z] for n, z in zip(ov.heat["y"], ov.heat["z"], strict=True)],
+                     numeric=frozenset(range(1, len(ov.heat["x"]) + 1)))
+
+    tables: dict[str, Callable[[], Table]] = {"progress": progress, "grades": grades, "ranking": ranking,
+                                              "changes": changes, "heatmap": heat}
+    for cat in ov.by_category:
+        tables[f"ranking-{cat}"] = functools.partial(ranking, cat)
+    response = exported(request, tables, f"{cycle.code}-overview")
+    if response:
+        return response
+
+    grade_names = [g.name for g in scheme.grades]
+    pops = sorted({g["population"] for g in ov.grades})
+    n_units = pgettext("count", "units")
+    grade_series: dict[str, list[Any]] = {
+        **{f"{p} · {n_units}": [g["count"] for g in ov.grades if g["population"] == p] for p in pops},
+        **{f"{p} · {_('quota allows')}": [g["limit"] if g["limit"] is not None else None
+                                          for g in ov.grades if g["population"] == p] for p in pops},
+    }
+    grade_fig = charts.bar(grade_names, grade_series, colors=[charts.BLUE, "#5c8fd6", charts.GREY, "#c0c0c0"],
+                           ytitle=pgettext("count", "units"))
+    buckets = [0, 0, 0, 0]
+    for _c, _n, _cat, e, x in ov.completeness:
+        share = e / x if x else 1.0
+        buckets[0 if share >= 1 else 1 if share >= 0.9 else 2 if share >= 0.5 else 3] += 1
+    progress_fig = charts.bar([_("complete"), "90–99%", "50–89%", "< 50%"],
+                              {pgettext("count", "units"): [float(b) for b in buckets]},
+                              colors=[charts.GREEN], height=220)
+    change_fig = charts.scatter_change([c["before"] for c in ov.changes], [c["row"].total for c in ov.changes],
+                                       [c["row"].name for c in ov.changes], xtitle=ov.previous.name
+                                       if ov.previous else "", ytitle=cycle.name) if ov.changes else None
+    full_progress = progress()
+    top_changes = changes()
+    top_changes.rows = top_changes.rows[:5] + (top_changes.rows[-5:] if len(top_changes.rows) > 10 else
+                                               top_changes.rows[5:])
+    return render(request, "results/overview.html", {
+        "cycle": cycle, "ov": ov, "role": role_of(user),
+        "lowest": Table("progress", _("Least complete units"), full_progress.columns, full_progress.rows[:10],
+                        numeric=full_progress.numeric),
+        "grades": grades(), "rankings": [ranking(cat, 10) for cat in ov.by_category],
+        "changes": top_changes, "heat_table": heat(),
+        "grade_fig": figure(grade_fig), "progress_fig": figure(progress_fig),
+        "heat_fig": figure(charts.heatmap(ov.heat["x"], ov.heat["y"], ov.heat["z"], title="%")),
+        "change_fig": figure(change_fig) if change_fig else None,
+        "complete_pct": round(100 * ov.complete / ov.subjects) if ov.subjects else 0,
+    })
+
+
+@web_login_required
+@require_GET
+def ranking(request: HttpRequest, code: str) -> HttpResponse:
+    """All results of a cycle the user may see: searchable, by category, paginated, exportable."""
+    user = request.user
+    cycle = get_cycle(user, code)
+    scheme = cycle.scheme.engine
+    qs = (Result.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
+          .order_by("subject__category", "rank", "subject__code")
+          .values_list("subject__code", "subject__name", "subject__category", "total", "rank", "grade", "flags"))
+    q, cat = search_text(request), request.GET.get("category") or ""
+    if q:
+        qs = qs.filter(Q(subject__code__icontains=q) | Q(subject__name__icontains=q))
+    if cat:
+        qs = qs.filter(subject__category=cat)
+
+    def table(rows: Any) -> Table:
+        return Table("results", _("Results"), [_("category"), _("rank"), _("code"), _("unit"), _("total"), _("grade"),
+                                               _("flags")],
+                     [[c, rk, s, Link(n, reverse("results:scorecard", args=[cycle.code, s])), t,
+                       Badge(g or "—", grade_css(scheme, g)), f] for s, n, c, t, rk, g, f in rows],
+                     numeric=frozenset({4}))
+
+    response = exported(request, {"results": lambda: table(qs)}, f"{cycle.code}-results")
+    if response:
+        return response
+    page = paginate(request, qs)
+    categories = sorted(Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
+                        .values_list("category", flat=True).distinct())
+    return render(request, "results/ranking.html", {"cycle": cycle, "table": table(page.object_list), "page": page,
+                                                "q": q, "category": cat, "categories": categories})
+
+
+
+@web_login_required
+@require_GET
+def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
+    """A unit's scorecard: total, rank, grade, each node with value, target, points and status, the
+    explanation in words (loaded by htmx) and the history over cycles."""
+    user = request.user
+    cycle = get_cycle(user, code)
+    subj = get_subject(user, cycle, subject)
+    card = reports.scorecard(user, subj, engine_lang())
+    scheme = cycle.scheme.engine
+
+    def nodes() -> Table:
+        rows = []
+        for ln in card.lines:
+            name: str | Link = ("\u00a0\u00a0" * ln.depth) + ln.node.name
+            if ln.node.rule is not None:
+                name = Link(name, reverse("indicators:detail", args=[cycle.code, ln.node.code]))
+            target = "" if ln.target is None else ln.target
+            rows.append([ln.node.code, name, ln.value if ln.value is not None else "",
+                         ln.node.unit or "", target, ln.earned if ln.earned is not None else "", ln.available,
+                         Badge(reports.STATUS_LABELS[ln.status], f"status {ln.status}"), ln.rule])
+        return Table("nodes", _("Indicators"), [_("code"), _("indicator"), _("value"), _("unit"), _("target"),
+                                                _("points"), _("of"), _("status"), _("rule")], rows,
+                     numeric=frozenset({2, 4, 5, 6}), wrap=frozenset({8}))
+
+    def history() -> Table:
+        return Table("history", _("History"), [_("cycle"), _("total"), _("rank"), _("grade")],
+                     [[Link(c.name, reverse("results:scorecard", args=[c.code, subj.code])), t, rk, g]
+                      for c, t, rk, g in card.history], numeric=frozenset({1}))
+
+    response = exported(request, {"nodes": nodes, "history": history}, f"{cycle.code}-{subj.code}")
+    if response:
+        return response
+    tops = [ln for ln in card.lines if ln.depth == 0 and ln.available > 0]
+    top_fig = charts.bar([ln.node.name for ln in tops], {
+        _("points"): [round(ln.earned or 0, 2) for ln in tops],
+        _("not earned"): [round(ln.available - (ln.earned or 0), 2) for ln in tops],
+    }, colors=[charts.BLUE, "#d9d9d9"], barmode="stack", horizontal=True, height=80 + 34 * len(tops))
+    hist_fig = charts.line([c.name for c, *_rest in card.history], [t for _c, t, *_rest in card.history],
+                           ytitle=_("total")) if len(card.history) > 1 else None
+    can_enter = writable_subjects(user, "value").filter(pk=subj.pk).exists()
+    return render(request, "results/scorecard.html", {
+        "cycle": cycle, "subject": subj, "card": card, "nodes": nodes(), "history": history(),
+        "grade_css": grade_css(scheme, card.result.grade) if card.result else "",
+        "top_fig": figure(top_fig) if card.result and tops else None,
+        "hist_fig": figure(hist_fig) if hist_fig else None, "can_enter": can_enter,
+    })
+
+
+@web_login_required
+@require_GET
+def explanation(request: HttpRequest, code: str, subject: str) -> HttpResponse:
+    """The explanation in words (得分说明), for htmx: the engine explains the score node by node."""
+    user = request.user
+    cycle = get_cycle(user, code)
+    subj = get_subject(user, cycle, subject)
+    result = Result.objects.restrict(user, Action.VIEW).filter(subject=subj).select_related("cycle", "subject").first()
+    if result is None:
+        raise Http404(_("No result."))
+    return render(request, "results/_explanation.html", {"text": result_explanation(result, engine_lang())})
