@@ -35,6 +35,36 @@ def _path(parent: Unit | None, code: str) -> str:
     return f"{parent.path if parent else '/'}{code}/"
 
 
+def _lock_tree() -> None:
+    """Make changes to the tree's shape take turns. The race: a move rewrites its subtree's paths from the
+    paths it reads, so a unit created below the branch, or another move, committed in the meantime would be
+    left with a stale path, and two units moved under each other at once would form a cycle. Every write
+    that sets a path locks the roots first (every unit lies below one of them), in one order."""
+    list(Unit.objects.select_for_update().filter(parent__isnull=True).order_by("pk").values_list("pk"))
+
+
+def _stored(parent: Unit | None) -> Unit | None:
+    """``parent`` as stored now: a copy loaded before an earlier move carries an outdated path."""
+    if parent is None:
+        return None
+    stored: Unit | None = Unit.objects.filter(pk=parent.pk).first()
+    if stored is None:
+        raise TreeError(reason=f"the parent {parent.code} does not exist")
+    return stored
+
+
+def _under_itself(parent_code: str, code: str) -> str:
+    return f"{parent_code} is inside {code}; a unit cannot move under itself"
+
+
+def _ancestry(code: str, parent_of: dict[str, str | None]) -> list[str]:
+    """``code`` and its ancestors, nearest first, from a map of each unit's parent (kept free of cycles)."""
+    chain = [code]
+    while (up := parent_of.get(chain[-1])) is not None:
+        chain.append(up)
+    return chain
+
+
 def do_create_unit(
     code: str,
     name: str,
@@ -47,6 +77,8 @@ def do_create_unit(
     """Add a unit under ``parent`` (None: a root)."""
     with transaction.atomic():
         Unit.objects.check_create(actor)
+        _lock_tree()
+        parent = _stored(parent)
         unit = Unit(
             code=code, name=name, level=level, parent=parent, category=category, path=_path(parent, code)
         )
@@ -60,26 +92,26 @@ def do_update_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
     """Change a unit's name, level, category, parent or active flag; moving it moves its subtree."""
     allowed = {"name", "level", "category", "parent", "active"}
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().get(
-            pk=Unit.objects.get_for(actor, Action.CHANGE, pk=unit.pk).pk
-        )
+        pk = Unit.objects.get_for(actor, Action.CHANGE, pk=unit.pk).pk
+        _lock_tree()
+        unit = Unit.objects.select_for_update().get(pk=pk)
         before = snapshot(unit)
         old_path = unit.path
         for key, value in changes.items():
             if key not in allowed:
                 raise TreeError(reason=f"{key} cannot be changed")
             setattr(unit, key, value)
+        unit.parent = _stored(unit.parent)
         if unit.parent is not None and unit.parent.path.startswith(old_path):
-            raise TreeError(
-                reason=f"{unit.parent.code} is inside {unit.code}; a unit cannot move under itself"
-            )
+            raise TreeError(reason=_under_itself(unit.parent.code, unit.code))
         unit.path = _path(unit.parent, unit.code)
         validate(unit)
         unit.save(update_fields=[*changes, "path"])
         if unit.path != old_path:
-            for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            subtree = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
+            for child in subtree:
                 child.path = unit.path + child.path[len(old_path) :]
-                child.save(update_fields=["path"])
+            Unit.objects.bulk_update(subtree, ["path"], batch_size=2000)
         record_event("unit.update", actor=actor, obj=unit, before=before, after=snapshot(unit))
     return unit
 
@@ -122,9 +154,11 @@ def do_import_units(path: str | Path, *, actor: Any) -> dict[str, int]:
     frame = _read(path, UNIT_COLUMNS)
     with transaction.atomic():
         Unit.objects.check_create(actor)
+        _lock_tree()
         problems: list[tuple[str, int | None, str | None, str]] = []
         cats = {c.code: c for c in Category.objects.all()}
         units = {u.code: u for u in Unit.objects.all()}
+        parent_of: dict[str, str | None] = dict(Unit.objects.values_list("code", "parent__code"))
         created = updated = 0
         for row, code, name, level, parent_code, cat_code in frame.select("_row", *UNIT_COLUMNS).iter_rows():
             if level not in Level.values:
@@ -139,6 +173,9 @@ def do_import_units(path: str | Path, *, actor: Any) -> dict[str, int]:
                     (label, row, "parent", f"unknown parent {parent_code!r} (define it on an earlier row)")
                 )
                 continue
+            if parent_code and code in _ancestry(parent_code, parent_of):
+                problems.append((label, row, "parent", _under_itself(parent_code, code)))
+                continue
             unit = units.get(code) or Unit(code=code)
             is_new = unit.pk is None
             unit.name, unit.level, unit.parent = name, level, parent
@@ -152,9 +189,19 @@ def do_import_units(path: str | Path, *, actor: Any) -> dict[str, int]:
             if not problems:
                 unit.save()
             units[code] = unit
+            parent_of[code] = parent_code or None
             created, updated = created + is_new, updated + (not is_new)
         if problems:
             raise ImportRefusedError(problems)
+        # A row may move a unit that has descendants, or move the parent of a unit an earlier row placed:
+        # every path is settled from the final parents, once the whole file is in.
+        moved = []
+        for code, unit in units.items():
+            settled = "/" + "".join(f"{c}/" for c in reversed(_ancestry(code, parent_of)))
+            if unit.path != settled:
+                unit.path = settled
+                moved.append(unit)
+        Unit.objects.bulk_update(moved, ["path"], batch_size=2000)
         counts = {"rows": frame.height, "created": created, "updated": updated}
         record_event(
             "unit.import",
