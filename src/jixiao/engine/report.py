@@ -1,6 +1,10 @@
 """The score table and its files: columns ``unit, name, category, total, rank, grade, flags`` and then
 one column per tree node (points earned, empty where the node does not apply), in tree order.
 
+Text that came from input (unit codes and names, categories, grade names, flags) is written so that a
+spreadsheet never runs it as a formula (``sheets``): a string cell in .xlsx, a leading single quote in .csv
+when it starts with = + - @, a tab or a carriage return.
+
 Flags, separated by "; ": ``missing:CODE,CODE`` (indicators without a value, scored 0), or under
 ``missing: exclude`` ``excluded:CODE,CODE`` (without a value, so not applicable), ``veto:CODE``,
 ``quota:GRADE`` (the subject reached GRADE's minimum but its quota was full, or a tie straddled its
@@ -9,6 +13,8 @@ edge). Figures are rounded to 2 decimals for display only.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
 import unicodedata
@@ -18,6 +24,7 @@ from typing import TextIO
 import polars as pl
 
 from jixiao.engine.score import ScoreResult
+from jixiao.engine.sheets import FORMULA_PATTERN, csv_safe, xlsx_row
 
 FIXED_COLUMNS = ("unit", "name", "category", "total", "rank", "grade", "flags")
 XLSX_MAX_ROWS = 1_048_575
@@ -86,7 +93,7 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
     os.close(fd)
     try:
         if suffix == ".csv":
-            frame.write_csv(tmp, include_bom=True, float_precision=2)
+            write_csv(frame, tmp)
         else:
             write_xlsx(frame, tmp)
         os.replace(tmp, p)
@@ -95,10 +102,30 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
         raise
 
 
+def write_csv(frame: pl.DataFrame, path: str | Path) -> None:
+    """UTF-8 with the BOM Excel needs for Chinese, 2-decimal figures, and text a spreadsheet cannot take
+    for a formula (``sheets.csv_safe``)."""
+    text = [name for name, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum)]
+    frame = frame.with_columns(_csv_safe_column(name) for name in text)
+    if all(csv_safe(name) == name for name in frame.columns):
+        frame.write_csv(path, include_bom=True, float_precision=2)
+        return
+    # A header a spreadsheet would read as a formula: written here, the rows by Polars after it.
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow([csv_safe(name) for name in frame.columns])
+    with open(path, "wb") as fh:
+        fh.write(header.getvalue().encode("utf-8-sig"))
+        frame.write_csv(fh, include_header=False, float_precision=2)
+
+
+def _csv_safe_column(name: str) -> pl.Expr:
+    c = pl.col(name).cast(pl.String)
+    return pl.when(c.str.contains(FORMULA_PATTERN)).then(pl.lit("'") + c).otherwise(c).alias(name)
+
+
 def write_xlsx(frame: pl.DataFrame, path: str | Path, sheet: str = "scores") -> None:
     """A sheet as an office expects it: bold frozen header, sensible widths, 2-decimal numbers."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -107,24 +134,9 @@ def write_xlsx(frame: pl.DataFrame, path: str | Path, sheet: str = "scores") -> 
     for i, name in enumerate(frame.columns):
         width = 14 if name not in ("name", "flags") else 28
         ws.column_dimensions[_col_letter(i)].width = width
-    bold = Font(bold=True)
-    header = []
-    for name in frame.columns:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    floats = {i for i, dt in enumerate(frame.dtypes) if dt == pl.Float64}
+    xlsx_row(ws, frame.columns, font=Font(bold=True))
     for row in frame.iter_rows():
-        out = []
-        for i, v in enumerate(row):
-            if i in floats and v is not None:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "0.00"
-                out.append(cell)
-            else:
-                out.append(v)
-        ws.append(out)
+        xlsx_row(ws, row)
     wb.save(path)
 
 
