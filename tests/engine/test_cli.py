@@ -221,7 +221,16 @@ def test_a_negotiated_target_overrides_the_schemes(files: dict[str, Path], tmp_p
     proc = jixiao(*score_args(files, "--targets", str(targets), "--explain", "X", "--lang", "en"))
     assert proc.returncode == 0, proc.stderr
     # RESP 90 now meets its negotiated target 90 (floor 70): the full 18 points instead of 9.
-    assert "linear from floor 70 to target 90 (negotiated); fraction 100.0%; 18.00 of 18.00 points" in proc.stdout
+    assert ("RESP 诉求响应率: actual value 90%; fraction 100.0%; 18.00 of 18.00 points. Rule (negotiated): "
+            "Full points at 90% or more, none at 70% or less, in proportion between.") in proc.stdout
+
+
+def test_an_explanation_states_each_rule_in_the_words_of_the_pages(files: dict[str, Path]) -> None:
+    proc = jixiao(*score_args(files, "--explain", "X", "--lang", "zh"))
+    assert proc.returncode == 0, proc.stderr
+    assert ("RESP 诉求响应率：实际值 90%；得分率 50.0%，满分 18.00 分，得 9.00 分。"
+            "计分规则：100% 及以上得满分，80% 及以下不得分，其间按比例计分。") in proc.stdout
+    assert "计分规则：分档计分：≤ 1 小时: 100%；≤ 2 小时: 60%；其余 0%。" in proc.stdout
 
 
 def test_a_target_equal_to_its_floor_is_refused(files: dict[str, Path], tmp_path: Path) -> None:
@@ -229,3 +238,47 @@ def test_a_target_equal_to_its_floor_is_refused(files: dict[str, Path], tmp_path
     proc = jixiao(*score_args(files, "--targets", str(targets)))
     assert proc.returncode == 2
     assert "targets.csv, row 2, column target: RESP: the target must differ from the floor" in proc.stderr
+
+
+FORMULAS = ["=1+1", "@SUM(A1)", "+1", "-1+2", "\tx"]
+EVIL = "=cmd|' /C calc'!A0"
+#: (code, name, category) as the table holds them: the reader strips spaces around text (a leading tab too).
+FORMULA_UNITS = [*[(f"U{i}{text}", text.strip(), "A") for i, text in enumerate(FORMULAS)], ("=X", EVIL, "=B")]
+
+
+@pytest.fixture
+def formula_files(files: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    """Units whose codes, names and categories a spreadsheet would run as formulas (OWASP CSV injection)."""
+    units = [UNITS[0], *[(f"U{i}{text}", text, "A") for i, text in enumerate(FORMULAS)], ("=X", EVIL, "=B")]
+    values = [VALUES[0], *[(u[0], "RESP", "90") for u in units[1:]]]
+    return {**files, "units": write_csv(tmp_path / "units.csv", units),
+            "values": write_csv(tmp_path / "values.csv", values),
+            "ratings": write_csv(tmp_path / "ratings.csv", [RATINGS[0]])}
+
+
+def test_text_that_looks_like_a_formula_is_written_to_xlsx_as_text(formula_files: dict[str, Path],
+                                                                    tmp_path: Path) -> None:
+    out = tmp_path / "result.xlsx"
+    proc = jixiao(*score_args(formula_files, "--out", str(out)))
+    assert proc.returncode == 0, proc.stderr
+    ws = openpyxl.load_workbook(out).active
+    assert ws is not None
+    rows = list(ws.iter_rows(min_row=2))
+    assert sorted(tuple(c.value for c in row[:3]) for row in rows) == sorted(FORMULA_UNITS)
+    assert all(c.data_type == "s" for row in rows for c in row[:3])
+    # Numbers stay numbers: RESP 90 earns 0.5 of its 18 points (24 in category =B, without ONSITE).
+    assert {row[0].value: (row[3].data_type, row[3].value) for row in rows} == \
+        {code: ("n", 12.0 if code == "=X" else 9.0) for code, _, _ in FORMULA_UNITS}
+    assert all(row[4].data_type == "n" and isinstance(row[4].value, int) for row in rows)
+
+
+def test_text_that_looks_like_a_formula_is_quoted_in_csv(formula_files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "result.csv"
+    proc = jixiao(*score_args(formula_files, "--out", str(out)))
+    assert proc.returncode == 0, proc.stderr
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    quoted = [("U0=1+1", "'=1+1", "A"), ("U1@SUM(A1)", "'@SUM(A1)", "A"), ("U2+1", "'+1", "A"),
+              ("U3-1+2", "'-1+2", "A"), ("U4\tx", "x", "A"), ("'=X", "'" + EVIL, "'=B")]
+    assert sorted(tuple(row[:3]) for row in rows) == sorted(quoted)
+    assert [row[3] for row in rows] == ["9.00"] * 5 + ["12.00"]     # numbers are not quoted

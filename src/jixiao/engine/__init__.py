@@ -8,11 +8,13 @@
 
 from jixiao.engine.errors import EngineError, InputError, InputProblem, SchemeError
 from jixiao.engine.explain import explain
+from jixiao.engine.grading import quota_limit
 from jixiao.engine.inputs import Labels, build_population, read_inputs
 from jixiao.engine.report import result_frame, write_table
+from jixiao.engine.ruletext import rule_text
 from jixiao.engine.scheme import Scheme
 from jixiao.engine.schemefile import dump_scheme, list_templates, load_scheme, load_template, read_scheme_text
-from jixiao.engine.score import ENGINE_VERSION, Population, ScoreResult, score
+from jixiao.engine.score import ENGINE_VERSION, Population, ScoreResult, score, subject_points
 from jixiao.engine.validation import parse_scheme
 
 __all__ = [
@@ -32,9 +34,12 @@ __all__ = [
     "load_scheme",
     "load_template",
     "parse_scheme",
+    "quota_limit",
     "read_inputs",
     "read_scheme_text",
     "result_frame",
+    "rule_text",
     "score",
+    "subject_points",
     "write_table",
 ]

@@ -5,30 +5,12 @@ the rank and the grade came about, quota demotions and vetoes included.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from jixiao.engine.scheme import Node, Rule
+from jixiao.engine.ruletext import GROUP_NAMES, LANGS, rule_text
+from jixiao.engine.ruletext import number_text as _n
+from jixiao.engine.scheme import Node
 from jixiao.engine.score import ScoreResult
-
-LANGS = ("zh", "en")
-#: Rater groups (评价主体) under their usual codes; other codes are shown as written.
-GROUP_NAMES = {
-    "zh": {"superior": "上级", "peer": "同级", "public": "公众", "self": "自评", "subordinate": "下级",
-           "third_party": "第三方", "expert": "专家", "service_object": "服务对象", "deputy": "人大代表"},
-    "en": {"superior": "superiors", "peer": "peers", "public": "public", "self": "self", "subordinate": "subordinates",
-           "third_party": "third party", "expert": "experts", "service_object": "service users",
-           "deputy": "deputies"},
-}
-
-
-def _n(x: float) -> str:
-    """A number as a person writes it: no trailing zeros, at most 2 decimals."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "—"
-    s = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
 
 
 def _p(x: float) -> str:
@@ -43,22 +25,12 @@ _T = {
         "na": "{code} {name}：不适用{why}，其分值由同级指标分担",
         "na_only": "（仅适用于 {cats} 类单位）",
         "na_excluded": "（无数据，按方案“缺数据不计入”处理）",
-        "leaf": "{code} {name}：{value}；{rule}；得分率 {f}，满分 {avail} 分，得 {earned} 分",
+        "leaf": "{code} {name}：{value}；得分率 {f}，满分 {avail} 分，得 {earned} 分。计分规则{neg}：{rule}",
         "missing": "{code} {name}：无数据，按 0 分计（满分 {avail} 分）",
         "value": "实际值 {v}{unit}",
         "rating_value": "综合评分 {v}（{groups}）",
         "group_part": "{g} {m} 分（{n} 人评{trim}，权重 {w}）",
         "trimmed": "，去掉最高最低各 {t} 个",
-        "linear": "线性计分：起评值 {floor}，目标值 {target}",
-        "ratio_higher": "比率计分：实际值 ÷ 目标值 {target}",
-        "ratio_lower": "比率计分：目标值 {target} ÷ 实际值",
-        "threshold": "达标计分：{op} {target} 得满分，否则得 {partial}",
-        "bands": "分档计分：{bands}，其余得 {otherwise}",
-        "band": "{op} {limit} 得 {score}",
-        "deduction": "扣分计分：每起扣 {per} 分",
-        "rating": "评价计分：评分区间 [{lo}, {hi}]",
-        "points": "专家评分：所评分数 ÷ 满分",
-        "cap": "，得分率上限 {cap}",
         "negotiated": "（协商目标）",
         "adjust": "二、加分与扣分",
         "bonus": "加分：{items} = {raw} 分{capped}，计 {used} 分",
@@ -86,8 +58,6 @@ _T = {
         "group_sep": "；",
         "quote": "「{}」",
         "list_sep": "、",
-        "op_higher": "≥",
-        "op_lower": "≤",
     },
     "en": {
         "title": "Score explanation for {name} ({code}, category {cat}) under \u201c{scheme}\u201d",
@@ -96,22 +66,12 @@ _T = {
         "na": "{code} {name}: not applicable{why}; its siblings share its points",
         "na_only": " (applies only to categories {cats})",
         "na_excluded": " (no value, and the scheme excludes missing indicators)",
-        "leaf": "{code} {name}: {value}; {rule}; fraction {f}; {earned} of {avail} points",
+        "leaf": "{code} {name}: {value}; fraction {f}; {earned} of {avail} points. Rule{neg}: {rule}",
         "missing": "{code} {name}: no value, scored 0 (of {avail} points)",
         "value": "actual value {v}{unit}",
         "rating_value": "combined rating {v} ({groups})",
         "group_part": "{g} {m} ({n} ratings{trim}, weight {w})",
         "trimmed": ", highest and lowest {t} dropped",
-        "linear": "linear from floor {floor} to target {target}",
-        "ratio_higher": "ratio: value / target {target}",
-        "ratio_lower": "ratio: target {target} / value",
-        "threshold": "threshold: {op} {target} earns full points, otherwise {partial}",
-        "bands": "bands: {bands}, otherwise {otherwise}",
-        "band": "{op} {limit} earns {score}",
-        "deduction": "deduction: {per} point(s) per incident",
-        "rating": "rating on [{lo}, {hi}]",
-        "points": "expert award: points given / points available",
-        "cap": ", capped at {cap}",
         "negotiated": " (negotiated)",
         "adjust": "2. Bonus and penalty",
         "bonus": "Bonus: {items} = {raw}{capped}; counted {used}",
@@ -139,35 +99,8 @@ _T = {
         "group_sep": "; ",
         "quote": "\u201c{}\u201d",
         "list_sep": ", ",
-        "op_higher": ">=",
-        "op_lower": "<=",
     },
 }
-
-
-def _rule_text(t: dict[str, str], rule: Rule, floor: float, target: float, negotiated: bool) -> str:
-    neg = t["negotiated"] if negotiated else ""
-    if rule.type == "linear":
-        s = t["linear"].format(floor=_n(floor), target=_n(target)) + neg
-    elif rule.type == "ratio":
-        s = t[f"ratio_{rule.direction}"].format(target=_n(target)) + neg
-    elif rule.type == "threshold":
-        s = t["threshold"].format(op=t[f"op_{rule.direction}"], target=_n(target), partial=_n(rule.partial)) + neg
-    elif rule.type == "bands":
-        parts = [t["band"].format(op=t[f"op_{rule.direction}"], limit=_n(b.limit), score=_n(b.score))
-                 for b in rule.bands]
-        s = t["bands"].format(bands=", ".join(parts) if t is _T["en"] else "；".join(parts),
-                              otherwise=_n(rule.otherwise))
-    elif rule.type == "deduction":
-        s = t["deduction"].format(per=_n(rule.per or 0))
-    elif rule.type == "rating":
-        assert rule.scale is not None
-        s = t["rating"].format(lo=_n(rule.scale[0]), hi=_n(rule.scale[1]))
-    else:
-        s = t["points"]
-    if rule.cap != 1.0:
-        s += t["cap"].format(cap=_n(rule.cap))
-    return s
 
 
 def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
@@ -217,10 +150,11 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
                      (node.code in pop.targets and not np.isnan(pop.targets[node.code][i]))
         floor = float(result.floor[node.code][i]) if node.code in result.floor else float("nan")
         target = float(result.target[node.code][i]) if node.code in result.target else float("nan")
-        rule_s = _rule_text(t, rule, floor, target, negotiated)
+        rule_s = rule_text(rule, node.unit, floor, target, lang)
         f = float(result.fraction[i, j])
         lines.append(pad + t["leaf"].format(code=node.code, name=node.name, value=value, rule=rule_s,
-                                            f=f"{f:.1%}", avail=avail, earned=earned))
+                                            neg=t["negotiated"] if negotiated else "", f=f"{f:.1%}",
+                                            avail=avail, earned=earned))
 
     for top in scheme.tree:
         walk(top, 0)

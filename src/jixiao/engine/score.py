@@ -25,7 +25,7 @@ then rank and grade within the ranking population (``grading``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -307,6 +307,37 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
                        target=target, tree_total=tree_total, bonus_raw=bonus_raw, bonus=bonus,
                        penalty_raw=penalty_raw, penalty=penalty, total=total, vetoed=vetoed,
                        veto_hits=veto_hits, pop=pop_idx, pop_names=pop_names, rank=rank, grading=grading)
+
+
+def subject_points(scheme: Scheme, category: str,
+                   present: Collection[str] | None = None) -> dict[str, tuple[bool, float]]:
+    """For one subject of ``category``: per node code, whether the node applies and the points it is worth
+    (0 where it does not apply), as ``score`` works them out (``only`` lists, the renormalisation over
+    applicable siblings, and under ``missing: exclude`` the indicators without a value).
+
+    ``present`` holds the codes of the indicators that have a value (for a rating indicator: that has
+    ratings); None means all of them. It matters only under ``missing: exclude``. It is worked out by
+    scoring a one-subject population, so a page showing the points of a node agrees with the engine.
+
+    >>> from jixiao.engine.testing import scoring_md_scheme
+    >>> pts = subject_points(scoring_md_scheme(), "B")   # ONSITE applies only to category A
+    >>> pts["ONSITE"], pts["RESP"], pts["CORE"]
+    ((False, 0.0), (True, 24.0), (True, 60.0))
+    """
+    measured = {leaf.code for leaf in scheme.measured_leaves}
+    # Any value will do: applicability and points do not depend on it, only on its presence.
+    values = np.array([[0.0 if code in measured and (present is None or code in present) else np.nan
+                        for code in scheme.value_codes]])
+    ratings: dict[str, Float] = {}
+    for leaf in scheme.rating_leaves:
+        assert leaf.rule is not None and leaf.rule.scale is not None
+        means = np.full((1, len(leaf.rule.groups)), np.nan)
+        if present is None or leaf.code in present:
+            means[0, 0] = leaf.rule.scale[0]
+        ratings[leaf.code] = means
+    pop = Population.build(scheme, ["subject"], ["subject"], [category], values, ratings)
+    r = score(scheme, pop)
+    return {node.code: (bool(r.applicable[0, k]), float(r.available[0, k])) for k, node in enumerate(scheme.nodes)}
 
 
 def _merge(override: Float | None, default: float | None, n: int) -> Float:
