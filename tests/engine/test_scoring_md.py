@@ -187,3 +187,66 @@ def test_explanations_read_in_both_languages(scoring_md: Scheme) -> None:
     assert "= 96.55" in zh
     assert "= 96.55" in en
     assert "去掉最高最低各 1 个" in zh
+
+
+def test_trimming_drops_the_highest_and_lowest_rating_of_each_group(scoring_md: Scheme) -> None:
+    # Asymmetric ratings, so that the trimmed mean differs from the plain one.
+    ratings = [
+        *[("X", "LEAD", "superior", f"s{i}", s) for i, s in enumerate([60, 85, 90, 100])],
+        *[("X", "LEAD", "peer", f"p{i}", s) for i, s in enumerate([50, 90])],
+        *[("X", "LEAD", "public", f"q{i}", s) for i, s in enumerate([30, 80, 85, 90])],
+    ]
+    r = run(scoring_md, UNITS, VALUES, ratings)
+    x = by_unit(r)["X"]
+    # superior: 4 > 2 ratings, drop 60 and 100 -> (85 + 90) / 2 = 87.5 (untrimmed 83.75);
+    # peer: 2 ratings, not more than 2 x trim, so none dropped -> (50 + 90) / 2 = 70;
+    # public: drop 30 and 90 -> (80 + 85) / 2 = 82.5 (untrimmed 71.25).
+    # combined 0.5 x 87.5 + 0.2 x 70 + 0.3 x 82.5 = 43.75 + 14 + 24.75 = 82.5 -> f 0.825 of 30 = 24.75
+    # (untrimmed: 41.875 + 14 + 21.375 = 77.25 -> 23.175).
+    assert math.isclose(r.value[r.index_of("X"), [leaf.code for leaf in scoring_md.leaves].index("LEAD")], 82.5)
+    assert x["LEAD"] == 24.75
+    # total = CORE 41.85 + LEAD 24.75 + NEG 6 + bonus min(7, 5) - penalty 2 = 75.6
+    assert x["total"] == 75.6
+
+
+def test_trimming_two_from_each_end_takes_the_middle_ratings() -> None:
+    from jixiao.engine import read_scheme_text
+
+    scheme = read_scheme_text("""
+id: t
+name: T
+tree: [{code: R, name: r, weight: 1, rule: {type: rating, scale: [0, 100], groups: {expert: 1}, trim: 2}}]
+grades: [{name: ok, min: 0}]
+""")
+    ratings = [*[("p", "R", "expert", f"e{i}", s) for i, s in enumerate([10, 20, 30, 70, 100])],
+               *[("q", "R", "expert", f"e{i}", s) for i, s in enumerate([10, 20, 30, 100])]]
+    rows = by_unit(run(scheme, [("p", "p", "A"), ("q", "q", "A")], [], ratings))
+    # p: 5 > 2 x 2 ratings: drop 10, 20 and 70, 100 -> 30 (trimming one from each end: 40; none: 46).
+    assert rows["p"]["R"] == 30.0
+    # q: 4 ratings are not more than 2 x 2: none dropped -> (10 + 20 + 30 + 100) / 4 = 40.
+    assert rows["q"]["R"] == 40.0
+
+
+def test_penalties_above_the_cap_cost_only_the_cap(scoring_md: Scheme) -> None:
+    values = [v for v in VALUES if v[:2] != ("X", "ACCIDENT")] + [("X", "ACCIDENT", 12)]
+    r = run(scoring_md, UNITS, values, RATINGS)
+    x = by_unit(r)["X"]
+    lead = 30 * ((0.5 * 85 + 0.2 * 60) / 0.7) / 100     # 23.357..., as in the first example
+    # Penalty 12 capped at 10: 41.85 + 23.357 + 6 + 5 - 10 = 66.207 (uncapped: 64.207).
+    assert x["total"] == round(41.85 + lead + 6 + 5 - 10, 2) == 66.21
+    assert r.penalty_raw[r.index_of("X")] == 12
+    assert r.penalty[r.index_of("X")] == 10
+    assert "ACCIDENT 12 = 12 分，超过上限 10 分，计 10.00 分" in explain(r, "X", "zh")
+
+
+def test_a_quota_admits_floor_of_q_times_n_despite_binary_rounding() -> None:
+    import numpy as np
+
+    from jixiao.engine.grading import GradeSpec, assign_grades
+
+    # 0.29 x 100 is 28.999999999999996 in binary; the quota still admits 29 of 100 distinct totals.
+    totals = np.arange(100, 0, -1, dtype=float)
+    g = assign_grades(totals, np.zeros(100, dtype=np.int64), [GradeSpec("A", 0, 0.29), GradeSpec("B", 0, None)],
+                      np.zeros(100, dtype=np.int64))
+    assert int((g.grade == 0).sum()) == 29
+    assert g.limits.tolist() == [[29, -1]]
