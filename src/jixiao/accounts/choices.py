@@ -1,15 +1,5 @@
-"""Roles of the platform's users (see DOMAIN.md, "Who uses it")."""
+"""Roles of the platform's users: defined in ``jixiao.core.roles`` (every app's access rules use them)."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from jixiao.core.roles import Role
 
-
-class Role(models.TextChoices):
-    """A user's role. The anonymous public has no account and therefore no role (``PUBLIC`` stands for it)."""
-
-    ADMIN = "admin", _("assessment office admin (考核办)")
-    OPERATOR = "operator", _("unit operator (填报员)")
-    LEADER = "leader", _("unit leader (单位负责人)")
-    RATER = "rater", _("rater (评价人)")
-    AUDITOR = "auditor", _("auditor (财政/审计)")
-    PUBLIC = "public", _("the public (公众)")
+__all__ = ["Role"]

@@ -1,4 +1,4 @@
-"""Who a user is, for access decisions, and which users a user may see."""
+"""Which units a user works with, and which users a user may see (``role_of`` is core's)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.accounts.choices import Role
 from jixiao.core.choices import Action
 from jixiao.core.querysets import RestrictedQuerySet
+from jixiao.core.roles import Role, role_of
 
-
-def role_of(user: Any) -> Role:
-    """The role of ``user``; anonymous and inactive users are the public."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Role.PUBLIC
-    return Role(user.effective_role)
+__all__ = ["UserQuerySet", "role_of", "unit_ids", "unit_scope"]
 
 
 def unit_ids(user: Any, *, descendants: bool) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from jixiao.collection.errors import ImportRefusedError, InvalidValueError, Unkn
 from jixiao.collection.models import Rating, Target, Value
 from jixiao.collection.querysets import writable_subjects
 from jixiao.core.choices import Action
-from jixiao.core.errors import PermissionDeniedError, validate
+from jixiao.core.errors import ImportTooManyRowsError, PermissionDeniedError, Problems, validate
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import lock_cycle, require_state
@@ -188,10 +188,21 @@ def do_set_rating(
 
 
 VALUE_COLUMNS = ("unit", "indicator", "value")
+#: How often (in rows) a long import reports its progress.
+PROGRESS_EVERY = 20_000
+#: A progress report: the phase ("read", "checking", "writing") and how many rows so far (or in all, for "read").
+Progress = Callable[[str, int], None]
 
 
 def do_import_values(
-    cycle: Cycle, path: str | Path, *, actor: Any, source: str = ValueSource.IMPORT
+    cycle: Cycle,
+    path: str | Path,
+    *,
+    actor: Any,
+    source: str = ValueSource.IMPORT,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
+    label: str | None = None,
 ) -> dict[str, int]:
     """Import a values file (``unit, indicator, value``; .csv or .xlsx) into an open cycle, all or nothing:
     every problem is named by file, row and column and nothing changes. Existing values are replaced."""
@@ -200,14 +211,19 @@ def do_import_values(
         frame = read_table(path, VALUE_COLUMNS, numeric=("value",))
     except InputError as exc:
         raise ImportRefusedError.from_input_error(exc) from None
+    if max_rows is not None and frame.height > max_rows:
+        raise ImportTooManyRowsError(rows=f"{frame.height:,}", limit=f"{max_rows:,}")
+    if progress is not None:
+        progress("read", frame.height)
     rows = frame.select("_row", "unit", "indicator", "value").iter_rows()
     return do_load_values(
         cycle,
         rows,
         actor=actor,
         source=source,
-        label=path.name,
+        label=label or path.name,
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        progress=progress,
     )
 
 
@@ -219,6 +235,7 @@ def do_load_values(
     source: str = ValueSource.IMPORT,
     label: str = "values",
     digest: str = "",
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Load many values (row number, subject code, indicator, value) into an open cycle, all or nothing.
     One audit event records the batch (its label and SHA-256 when from a file, the counts, every change)."""
@@ -229,20 +246,22 @@ def do_load_values(
         subjects = dict(allowed.values_list("code", "pk"))
         known = set(Subject.objects.filter(cycle=cycle).values_list("code", flat=True))
         codes = set(cycle.scheme.engine.value_codes)
-        problems: list[tuple[str, int | None, str | None, str]] = []
+        problems = Problems()
         seen: dict[tuple[str, str], int] = {}
         good: list[tuple[int, str, float]] = []
-        for row, unit, ind, val in rows:
+        for k, (row, unit, ind, val) in enumerate(rows, start=1):
+            if progress is not None and k % PROGRESS_EVERY == 0:
+                progress("checking", k)
             if unit not in subjects:
                 why = (
                     f"{unit!r} is not a subject of {cycle.code}"
                     if unit not in known
                     else f"you may not enter values for {unit!r}"
                 )
-                problems.append((label, row, "unit", why))
+                problems.add((label, row, "unit", why))
                 continue
             if ind not in codes:
-                problems.append(
+                problems.add(
                     (
                         label,
                         row,
@@ -252,10 +271,10 @@ def do_load_values(
                 )
                 continue
             if val is None or not math.isfinite(val):
-                problems.append((label, row, "value", "is not a number"))
+                problems.add((label, row, "value", "is not a number"))
                 continue
             if (unit, ind) in seen:
-                problems.append(
+                problems.add(
                     (
                         label,
                         row,
@@ -267,7 +286,9 @@ def do_load_values(
             seen[(unit, ind)] = row
             good.append((subjects[unit], ind, float(val)))
         if problems:
-            raise ImportRefusedError(problems)
+            raise problems.refusal()
+        if progress is not None:
+            progress("writing", len(good))
         existing = {
             (s, i): (pk, v)
             for pk, s, i, v in Value.objects.filter(cycle=cycle).values_list(

@@ -14,10 +14,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from unfold.admin import ModelAdmin
 
-from jixiao.accounts.choices import Role
-from jixiao.accounts.querysets import role_of
 from jixiao.core.choices import Action
 from jixiao.core.errors import JixiaoError
+from jixiao.core.roles import Role, role_of
 
 
 class RestrictedAdmin(ModelAdmin):  # type: ignore[misc]  # unfold is untyped

@@ -52,30 +52,66 @@ class InvalidInputError(JixiaoError):
 
 
 class ImportRefusedError(InvalidInputError):
-    """A file import refused as a whole; ``problems`` are (file, row, column, reason)."""
+    """A file import refused as a whole. ``problems`` are the first ``KEPT`` of them (file, row, column, reason);
+    ``total`` counts them all: a million bad rows are reported as the first hundred and a count, not a million
+    lines."""
 
     code = "import_refused"
     message = _("{count} problems; nothing was imported.")
+    KEPT = 100
 
-    def __init__(self, problems: list[tuple[str, int | None, str | None, str]]) -> None:
-        super().__init__(count=len(problems))
-        self.problems = problems
+    def __init__(self, problems: list[tuple[str, int | None, str | None, str]], total: int | None = None) -> None:
+        self.total = len(problems) if total is None else total
+        super().__init__(count=self.total)
+        self.problems = problems[: self.KEPT]
 
     @classmethod
     def from_input_error(cls, exc: Any) -> ImportRefusedError:
         """From the engine's InputError, whose items are problems (file, row, column, reason) or text."""
+        items = list(exc.items)
         return cls(
             [
                 (p.file, p.row, p.column, p.reason) if not isinstance(p, str) else ("", None, None, p)
-                for p in exc.items
-            ]
+                for p in items[: cls.KEPT]
+            ],
+            total=len(items),
         )
 
     def lines(self) -> list[str]:
-        return [
+        out = [
             f"{f}" + (f", row {r}" if r is not None else "") + (f", column {c}" if c else "") + f": {why}"
             for f, r, c, why in self.problems
         ]
+        if self.total > len(self.problems):
+            out.append(f"... and {self.total - len(self.problems):,} more problems")
+        return out
+
+
+class ImportTooManyRowsError(InvalidInputError):
+    """The file has more rows than an import accepts (``IMPORT_MAX_ROWS`` for the office's import jobs)."""
+
+    code = "import_too_many_rows"
+    message = _("The file has {rows} rows; an import takes at most {limit} rows. Split it into smaller files.")
+
+
+class Problems:
+    """Problems found while checking a file, row by row: the first ``ImportRefusedError.KEPT`` are kept and the
+    rest only counted, so checking a file with a million bad rows takes no more memory than one with a hundred."""
+
+    def __init__(self) -> None:
+        self.first: list[tuple[str, int | None, str | None, str]] = []
+        self.count = 0
+
+    def add(self, problem: tuple[str, int | None, str | None, str]) -> None:
+        self.count += 1
+        if len(self.first) < ImportRefusedError.KEPT:
+            self.first.append(problem)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def refusal(self) -> ImportRefusedError:
+        return ImportRefusedError(self.first, total=self.count)
 
 
 def validate(obj: Any, **kwargs: Any) -> None:

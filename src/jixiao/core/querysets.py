@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.choices import Action
 from jixiao.core.errors import NotFoundError, PermissionDeniedError
+from jixiao.core.roles import Role, role_of
 
 
 class RestrictedQuerySet(models.QuerySet[Any]):
@@ -44,8 +45,6 @@ class RestrictedQuerySet(models.QuerySet[Any]):
 
     def check_create(self, user: Any) -> None:
         """Creating is the office's (and the system's) unless a queryset says otherwise."""
-        from jixiao.accounts.choices import Role
-        from jixiao.accounts.querysets import role_of
 
         if user is not None and role_of(user) != Role.ADMIN:
             raise PermissionDeniedError(action=Action.CHANGE.label, what=self.what)

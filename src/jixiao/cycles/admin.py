@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from jixiao.core.admin import RestrictedAdmin, run_action
-from jixiao.core.choices import Action
-from jixiao.core.errors import ImportRefusedError, JixiaoError, NotFoundError
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
-
-
-class ValuesFileForm(forms.Form):
-    """A values file for one cycle."""
-
-    file = forms.FileField(label=_("values file"))
 
 
 @admin.register(Cycle)
@@ -83,54 +71,9 @@ class CycleAdmin(RestrictedAdmin):
 
     @admin.display(description=_("Import values"))
     def import_link(self, obj: Cycle) -> str:
-        url = reverse("admin:cycles_cycle_import_values", args=[obj.pk])
+        # Imports run as background jobs on the app's import page (a large file would time out a request here).
+        url = reverse("imports:start") + f"?cycle={obj.code}"
         return format_html('<a href="{}">{}</a>', url, _("Import a values file"))
-
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view(self.import_values_view)
-        return [path("<int:pk>/import-values/", view, name="cycles_cycle_import_values"), *super().get_urls()]
-
-    def import_values_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Upload a values file into the cycle: the same service as ``jixiao import values``, all or nothing;
-        each refused row is listed (file, row, column, reason)."""
-        from jixiao.collection.services import do_import_values
-
-        try:
-            cycle = Cycle.objects.get_for(request.user, Action.VIEW, pk=pk)
-        except NotFoundError:
-            raise Http404 from None
-        form = ValuesFileForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            with tempfile.TemporaryDirectory() as folder:
-                target = Path(folder) / Path(upload.name).name
-                with target.open("wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-                try:
-                    counts = do_import_values(cycle, target, actor=request.user)
-                except ImportRefusedError as exc:
-                    for line in exc.lines()[:50]:
-                        messages.error(request, line)
-                    messages.error(request, exc.text)
-                except JixiaoError as exc:
-                    messages.error(request, exc.text)
-                else:
-                    messages.success(
-                        request,
-                        _("{rows} values imported ({created} new, {replaced} replaced).").format(**counts),
-                    )
-                    return HttpResponseRedirect(
-                        reverse("admin:collection_value_changelist") + f"?cycle__id__exact={cycle.pk}"
-                    )
-        context = {
-            **self.admin_site.each_context(request),
-            "cycle": cycle,
-            "form": form,
-            "title": _("Import values"),
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/cycles/import_values.html", context)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Cycles change only by the actions; the list must still offer them to the office.

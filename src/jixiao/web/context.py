@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("collection:entry_list"), _("Data entry")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
+            items.append((reverse("imports:list"), _("Imports")))
             items.append(("/admin/", _("Back office")))
     path = request.path
     active = max((url for url, _label in items if path.startswith(url) and url != "/"), key=len, default="/")
