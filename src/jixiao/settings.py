@@ -132,6 +132,14 @@ STORAGES = {
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 
+# The audit trail (docs/audit.md): its HMAC key and its checkpoints live outside the database. AUDIT_KEY (or
+# AUDIT_KEY_FILE) unset: a random key made once in DATA_DIR/audit.key (mode 0600); every process that writes
+# (web, workers, commands, migrate) must use the same key. The checkpoint file must be kept, and copied off the host.
+AUDIT_KEY = (env_str("AUDIT_KEY") or "").strip() or None
+if AUDIT_KEY is not None and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_KEY is too short: use at least 32 characters (e.g. `openssl rand -hex 32`)")
+AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE") or (DATA_DIR / "audit-checkpoints.log"))
+
 # Background work. Without a broker, tasks run in-process (the embedded default).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)

@@ -70,6 +70,14 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings: Any, tmp_path: Any) -> None:
+    """Each test its own audit checkpoint file: tests that commit (transactional ones) write checkpoints,
+    and a test database restored or flushed between tests reuses seqs (and, restored, its chain id) that an
+    earlier test's checkpoints would call rewritten. Nor should tests write into DATA_DIR's real file."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+
+
 def build_world(*, with_closed: bool = False) -> World:
     """Create the world through the services (as the system); ``with_closed`` adds a third cycle, the
     first half of 2026, closed and scored but not published."""

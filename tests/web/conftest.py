@@ -28,6 +28,12 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = platform_world.FAST_HASHERS
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings: Any, tmp_path: Any) -> None:
+    """Each test its own audit checkpoint file (see tests/platform/conftest.py)."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+
+
 @pytest.fixture
 def world(db: Any) -> Any:
     return build_world()

@@ -34,10 +34,21 @@ class EventOut(Schema):
     hash: str
 
 
+class ProblemOut(Schema):
+    code: str
+    message: str
+    seq: int | None
+
+
 class VerifyOut(Schema):
     ok: bool
     checked: int
-    problems: list[str]
+    checkpoints: int
+    problems: list[ProblemOut]
+    chain: str
+    head_seq: int
+    head_hash: str
+    checkpointed_seq: int
 
 
 @router.get("/events", response=list[EventOut])
@@ -50,8 +61,18 @@ def list_events(request: HttpRequest, limit: int = 100) -> list[AuditEvent]:
 
 @router.get("/verify", response=VerifyOut)
 def verify(request: HttpRequest) -> dict[str, Any]:
-    """Recompute the hash chain."""
+    """Recompute the chain and compare it with the checkpoints (``jixiao verify_audit``): the events and
+    checkpoints checked, every problem (a stable ``code`` and a message) and the head, to copy elsewhere."""
     if role_of(request.user) not in (Role.ADMIN, Role.AUDITOR):
         raise NotFoundError(what=_("audit trail"))
     report = verify_chain()
-    return {"ok": report.ok, "checked": report.checked, "problems": report.problems}
+    return {
+        "ok": report.ok,
+        "checked": report.checked,
+        "checkpoints": report.checkpoints,
+        "problems": [{"code": p.code, "message": p.message, "seq": p.seq} for p in report.problems],
+        "chain": report.chain,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+        "checkpointed_seq": report.checkpointed_seq,
+    }
