@@ -1,0 +1,298 @@
+"""Every service function writes exactly the audit events declared for it (a service that silently stops
+auditing fails here), and every service function is declared.
+
+Each write of the platform goes through a ``do_<verb>_<noun>(..., *, actor)`` function in an app's
+``services`` module, which records its audit event in the same transaction. ``SERVICES`` below holds one
+declaration per such function (after NetBox's ``utilities/testing``): its name, the audit action(s) one
+call writes, and a recipe giving the arguments of one valid call on the shared test world
+(``tests/platform/conftest.py``). The generic test calls the function once with the declared persona as
+``actor`` and checks that exactly the declared events were written, by that actor ("system" when the
+actor is None), and that the hash chain still verifies. The completeness test imports every
+``jixiao.<app>.services`` module (found with pkgutil, so a new app's services are found too) and fails,
+naming the function, when a public ``do_*`` function has no declaration.
+
+To declare a new service, add one ``Audited`` line to ``SERVICES``:
+
+    Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open)),
+
+- the function's name only: a service may move between apps (its declaration follows it); the same name
+  defined in two services modules (a move in progress) is tested in both places;
+- the actions one call writes, in order (one string when it writes one event);
+- the recipe, ``(world, tmp_path) -> call(*args, **kwargs)``, without ``actor``: the test passes it. Any
+  setup the call needs (a draft cycle, a file) is made in the recipe; events written there are not
+  counted;
+- ``actor=``: the persona who calls it ("admin" unless said; None for the system) — one allowed to;
+- ``per_item=(action, n)`` for a service that writes, besides its own events, one event per item it
+  handles (e.g. a scheme import revising each changed indicator): the recipe handles ``n`` items.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import pkgutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Max
+
+import jixiao
+from jixiao.accounts.choices import Role
+from jixiao.audit.models import AuditEvent
+from jixiao.audit.services import verify_chain
+from jixiao.collection.models import Value
+from jixiao.cycles.services import do_create_cycle
+from jixiao.engine.schemefile import template_text
+from jixiao.imports.choices import ImportKind, JobState
+from jixiao.imports.models import ImportJob
+from jixiao.imports.services import do_start_import
+from jixiao.indicators.models import Indicator
+from jixiao.org.choices import Level, PostType
+
+Call = tuple[tuple[Any, ...], dict[str, Any]]
+Recipe = Callable[[Any, Path], Call]
+
+
+def call(*args: Any, **kwargs: Any) -> Call:
+    """The arguments of one call, ``actor`` aside."""
+    return args, kwargs
+
+
+@dataclass(frozen=True)
+class Audited:
+    """One service function and the audit trail one call of it must leave (see the module docstring)."""
+
+    service: str
+    writes: str | tuple[str, ...]
+    recipe: Recipe
+    actor: str | None = "admin"
+    per_item: tuple[str, int] | None = None
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return (self.writes,) if isinstance(self.writes, str) else self.writes
+
+    def expected(self) -> Counter[str]:
+        counts = Counter(self.actions)
+        if self.per_item is not None:
+            counts[self.per_item[0]] += self.per_item[1]
+        return counts
+
+
+def _file(tmp: Path, name: str, *lines: str) -> Path:
+    path = tmp / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _draft_cycle(w: Any, tmp: Path) -> Call:
+    draft = do_create_cycle("2027", "2027年度考核", w.open.scheme, actor=None, year=2027, units=[w.unit_a])
+    return call(draft)
+
+
+def _upload(name: str, *lines: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+
+
+def _finished_job(w: Any, tmp: Path) -> Call:
+    staff = _upload("人员.csv", "code,name,post_type,unit", "P-1,李四,service,B")
+    job = do_start_import(ImportKind.STAFF, staff, actor=None)
+    return call(job, JobState.DONE, counts={"rows": 1, "created": 1, "updated": 0})
+
+
+def _changed_scheme(w: Any, tmp: Path) -> Call:
+    """The world's scheme with two indicators renamed: a new scheme version and two indicator revisions."""
+    text = template_text("core-leader-negative")
+    for old, new in (("诉求响应率", "群众诉求响应率"), ("预算执行率", "部门预算执行率")):
+        assert text.count(f"name: {old}") == 1
+        text = text.replace(f"name: {old}", f"name: {new}")
+    return call(text)
+
+
+SERVICES: list[Audited] = [
+    # accounts
+    Audited("do_create_user", "user.create", lambda w, tmp: call("op-b2", Role.OPERATOR, units=[w.unit_b])),
+    Audited(
+        "do_update_user",
+        "user.update",
+        lambda w, tmp: call(w.personas["operator_b"], units=[w.unit_a, w.unit_b]),
+    ),
+    # collection
+    Audited(
+        "do_set_value",
+        "value.set",
+        lambda w, tmp: call(w.subject(w.open, w.unit_a), "RESP", 96.5),
+        actor="operator_a",
+    ),
+    Audited(
+        "do_delete_value",
+        "value.delete",
+        lambda w, tmp: call(Value.objects.get(subject=w.subject(w.open, w.unit_a), indicator="DAYS")),
+    ),
+    Audited(
+        "do_set_target",
+        "target.set",
+        lambda w, tmp: call(w.subject(w.open, w.unit_a), "RESP", floor=70, target=95),
+    ),
+    Audited(
+        "do_set_rating",
+        "rating.set",
+        lambda w, tmp: call(w.subject(w.open, w.unit_b), "LEAD", "public", 91),
+        actor="rater",
+    ),
+    Audited(
+        "do_import_values",
+        "value.import",
+        lambda w, tmp: call(w.open, _file(tmp, "月报.csv", "unit,indicator,value", "A,RESP,96", "B,EXEC,99")),
+    ),
+    Audited(
+        "do_load_values",
+        "value.import",
+        lambda w, tmp: call(w.open, [(2, "A", "RESP", 96.0), (3, "A", "EXEC", 98.0)]),
+        actor="operator_a",
+    ),
+    Audited(
+        "do_load_ratings",
+        "rating.import",
+        lambda w, tmp: call(w.open, [("A", "LEAD", "peer", "peer-9", 80.0), ("B", "LEAD", "peer", "peer-9", 70.0)]),
+    ),
+    Audited(
+        "do_submit_values",
+        "values.submit",
+        lambda w, tmp: call(w.subject(w.open, w.unit_a)),
+        actor="operator_a",
+    ),
+    # cycles
+    Audited(
+        "do_create_cycle",
+        "cycle.create",
+        lambda w, tmp: call("2027", "2027年度考核", w.open.scheme, year=2027, units=[w.unit_a, w.unit_b]),
+    ),
+    Audited("do_open_cycle", "cycle.open", _draft_cycle),
+    Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open)),
+    Audited("do_publish_cycle", "cycle.publish", lambda w, tmp: call(w.closed)),
+    # imports (the job is queued, not run: IMPORT_JOBS_INLINE is off)
+    Audited(
+        "do_start_import",
+        "import.start",
+        lambda w, tmp: call(
+            ImportKind.UNITS, _upload("单位.csv", "code,name,level,parent,category", "A2,西城所,street,A,A")
+        ),
+    ),
+    Audited("do_finish_import", "import.finish", _finished_job),
+    # indicators
+    Audited("do_create_indicator", "indicator.create", lambda w, tmp: call("SATIS", name="群众满意度")),
+    Audited(
+        "do_revise_indicator",
+        "indicator.revise",
+        lambda w, tmp: call(Indicator.objects.get(code="RESP"), name="群众诉求响应率"),
+    ),
+    # org
+    Audited("do_create_category", "category.create", lambda w, tmp: call("C", "综合管理型"), actor=None),
+    Audited(
+        "do_create_unit",
+        "unit.create",
+        lambda w, tmp: call("A2", "市场监管局西城所", Level.STREET, parent=w.unit_a),
+    ),
+    Audited("do_update_unit", "unit.update", lambda w, tmp: call(w.unit_b, name="机关事务管理局")),
+    Audited(
+        "do_create_person",
+        "person.create",
+        lambda w, tmp: call("P-1", "李四", PostType.SERVICE, w.unit_b),
+    ),
+    Audited(
+        "do_import_units",
+        "unit.import",
+        lambda w, tmp: call(
+            _file(tmp, "单位.csv", "code,name,level,parent,category", "A2,市场监管局西城所,street,A,A")
+        ),
+    ),
+    Audited(
+        "do_import_staff",
+        "person.import",
+        lambda w, tmp: call(_file(tmp, "人员.csv", "code,name,post_type,unit", "P-1,李四,service,B")),
+    ),
+    Audited(
+        "do_load_staff",
+        "person.import",
+        lambda w, tmp: call([(2, "P-1", "李四", "service", "B"), (3, "P-2", "王五", "enforcement", "A")]),
+    ),
+    # results
+    Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
+    # schemes
+    Audited("do_import_scheme", "scheme.import", _changed_scheme, per_item=("indicator.revise", 2)),
+]
+
+DECLARED = {d.service: d for d in SERVICES}
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded files (import jobs) go to the test's own directory, not into DATA_DIR: their storage is
+    made once, when the model is defined, so a changed PRIVATE_ROOT setting would not reach it."""
+    storage = ImportJob._meta.get_field("file").storage
+    for attr in ("base_location", "location"):
+        monkeypatch.setattr(storage, attr, str(tmp_path / "private"), raising=False)
+
+
+def _service_modules() -> Iterator[ModuleType]:
+    """Every ``jixiao.<app>.services`` module (and, should one become a package, its modules)."""
+    for app in pkgutil.iter_modules(jixiao.__path__):
+        name = f"jixiao.{app.name}.services"
+        if not app.ispkg or importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        yield module
+        for sub in pkgutil.walk_packages(getattr(module, "__path__", []), f"{name}."):
+            yield importlib.import_module(sub.name)
+
+
+def _services() -> list[tuple[str, Callable[..., Any]]]:
+    """(where, function) for every public ``do_*`` function defined (not merely imported) in a services
+    module; ``where`` is the app and the name, e.g. ``org.do_update_unit``."""
+    found = []
+    for module in _service_modules():
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("do_") and fn.__module__ == module.__name__:
+                found.append((f"{module.__name__.removeprefix('jixiao.').removesuffix('.services')}.{name}", fn))
+    return found
+
+
+FOUND = _services()
+
+
+def test_every_service_function_is_declared_with_its_audit_actions() -> None:
+    missing = [where for where, fn in FOUND if fn.__name__ not in DECLARED]
+    assert not missing, f"declare these services in SERVICES (tests/platform/test_service_audit.py): {missing}"
+    stale = sorted(set(DECLARED) - {fn.__name__ for _where, fn in FOUND})
+    assert not stale, f"these declarations name no service any more; remove or rename them: {stale}"
+
+
+@pytest.mark.parametrize(
+    ("fn", "declared"),
+    [(fn, DECLARED[fn.__name__]) for _where, fn in FOUND if fn.__name__ in DECLARED],
+    ids=[where for where, fn in FOUND if fn.__name__ in DECLARED],
+)
+def test_each_service_writes_exactly_its_declared_audit_events_as_its_actor(
+    shared_world: Any, db: Any, tmp_path: Path, fn: Callable[..., Any], declared: Audited
+) -> None:
+    args, kwargs = declared.recipe(shared_world, tmp_path)
+    actor = shared_world.personas[declared.actor] if declared.actor is not None else None
+    last = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+    fn(*args, actor=actor, **kwargs)
+    events = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq"))
+    actions = [e.action for e in events]
+    assert Counter(actions) == declared.expected(), actions
+    per_item = declared.per_item[0] if declared.per_item else None
+    assert [a for a in actions if a != per_item] == list(declared.actions), actions
+    who = (actor.pk, actor.get_username()) if actor is not None else (None, "system")
+    assert {(e.actor_id, e.actor_label) for e in events} == {who}
+    report = verify_chain()
+    assert report.ok, report.problems
