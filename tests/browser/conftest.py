@@ -26,8 +26,10 @@ _spec.loader.exec_module(platform_world)
 
 
 @pytest.fixture
-def world(transactional_db: Any, settings: Any) -> Any:
+def world(transactional_db: Any, settings: Any, tmp_path: Path) -> Any:
     settings.PASSWORD_HASHERS = platform_world.FAST_HASHERS
+    # Each test its own audit checkpoint file: the live server's commits append to it (tests/platform/conftest.py).
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     return platform_world.build_world()
 
 

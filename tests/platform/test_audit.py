@@ -111,21 +111,26 @@ def test_a_job_is_audited_as_a_job(world: Any) -> None:
     assert (event.action, event.source, event.actor_label) == ("cycle.compute", Source.JOB, "office")
 
 
-def test_an_admin_file_import_is_all_or_nothing_and_audited(world: Any) -> None:
+def test_a_file_import_job_is_all_or_nothing_and_audited(world: Any, settings: Any) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    client = _client(world.personas["operator_a"])
-    url = f"/admin/cycles/cycle/{world.open.pk}/import-values/"
-    assert client.get(url).status_code == 200
+    from jixiao.imports.models import ImportJob
+
+    settings.IMPORT_JOBS_INLINE = True
+    client = _client(world.personas["admin"])
+    url = "/app/imports/new/"
     before = AuditEvent.objects.count()
-    bad = SimpleUploadedFile("月报.csv", b"unit,indicator,value\nA,RESP,96\nB,RESP,90\n")
-    page = client.post(url, {"file": bad}, follow=True).content.decode()
-    assert "月报.csv, row 3, column unit" in page
-    assert AuditEvent.objects.count() == before
+    bad = SimpleUploadedFile("月报.csv", b"unit,indicator,value\nA,RESP,96\nX,RESP,90\n")
+    assert client.post(url, {"kind": "values", "cycle": world.open.code, "file": bad}).status_code == 302
+    job = ImportJob.objects.get()
+    assert job.problems[0].startswith("月报.csv, row 3, column unit")
+    assert [e.action for e in AuditEvent.objects.filter(seq__gt=before).order_by("seq")] == [
+        "import.start", "import.finish"]
+    assert not Value.objects.filter(subject__cycle=world.open, subject__code="A", indicator="RESP", value=96)
     good = SimpleUploadedFile("月报.csv", b"unit,indicator,value\nA,RESP,96\nA,EXEC,99\n")
-    assert client.post(url, {"file": good}).status_code == 302
-    event = _last()
-    assert (event.action, event.source, event.actor_label) == ("value.import", Source.ADMIN, "op-a")
+    assert client.post(url, {"kind": "values", "cycle": world.open.code, "file": good}).status_code == 302
+    event = AuditEvent.objects.get(action="value.import")
+    assert (event.source, event.actor_label) == (Source.JOB, "office")
     assert event.after["file"] == "月报.csv"
     assert Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="EXEC").value == 99
 

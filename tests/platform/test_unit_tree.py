@@ -244,7 +244,7 @@ def test_an_import_that_would_put_a_unit_under_itself_is_refused_and_changes_not
     assert (_tree(), AuditEvent.objects.count()) == (before, events)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_units_moved_under_each_other_at_once_do_not_form_a_cycle(world: Any) -> None:
     """Two office admins at once: one moves A under B while the other moves B under A. Whoever comes
     second must see the first move and be refused, not close a loop A > B > A."""

@@ -2,14 +2,15 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
     """What a file brings in: the unit tree, staff, or a cycle's values."""
 
-    UNITS = "units", _("units")
-    STAFF = "staff", _("staff")
-    VALUES = "values", _("values")
+    UNITS = "units", pgettext_lazy("import kind", "units")
+    STAFF = "staff", pgettext_lazy("import kind", "staff")
+    VALUES = "values", pgettext_lazy("import kind", "values")
 
 
 class JobState(models.TextChoices):

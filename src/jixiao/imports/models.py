@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.imports.choices import ImportKind, JobState
 from jixiao.imports.querysets import ImportJobQuerySet
 
 
-def private_storage() -> Storage:
-    """Uploaded files kept outside the public media path (``PRIVATE_ROOT``): no URL serves them."""
-    return FileSystemStorage(location=settings.PRIVATE_ROOT, base_url=None)
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    """Uploaded files kept outside the public media path, in ``PRIVATE_ROOT`` as it is set when a file is
+    stored or opened (not when the model was loaded): no URL serves them."""
+
+    @property  # FileSystemStorage caches it; this follows the setting
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+private_storage = PrivateStorage()
 
 
 def job_file_path(job: ImportJob, name: str) -> str:

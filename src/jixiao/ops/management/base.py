@@ -6,7 +6,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from jixiao.audit.context import audit_source
 from jixiao.core.choices import Source
@@ -34,7 +36,8 @@ class AuditedCommand(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         context = "jixiao " + " ".join(sys.argv[1:]) if sys.argv else self.__module__
-        with audit_source(Source.COMMAND, context):
+        # Commands speak the configured language (LANGUAGE_CODE), whatever a caller in the same process activated.
+        with audit_source(Source.COMMAND, context), translation.override(settings.LANGUAGE_CODE):
             try:
                 self.run(*args, **options)
             except ImportRefusedError as exc:
