@@ -132,3 +132,12 @@ def test_the_upload_answers_at_once_and_a_background_job_imports_the_file(world:
     assert job.counts["rows"] == 9
     fragment = client.get(f"/app/imports/{job.pk}/progress/").content.decode()
     assert "已导入 9 行" in fragment
+
+
+def test_a_refusal_counts_every_bad_cell_beyond_those_listed(world: Any, client_as: Any, inline: None) -> None:
+    rows = [f"A,RESP,not-a-number-{k}" for k in range(150)]
+    client_as(world, "admin").post("/app/imports/new/", {"kind": "values", "cycle": world.open.code,
+                                                         "file": _csv(rows)})
+    job = ImportJob.objects.get()
+    assert job.problem_count == 150
+    assert job.problems[-1].endswith("... and 130 more cells that are not numbers")

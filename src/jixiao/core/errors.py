@@ -60,10 +60,13 @@ class ImportRefusedError(InvalidInputError):
     message = _("{count} problems; nothing was imported.")
     KEPT = 100
 
-    def __init__(self, problems: list[tuple[str, int | None, str | None, str]], total: int | None = None) -> None:
+    def __init__(self, problems: list[tuple[str, int | None, str | None, str]], total: int | None = None,
+                 shown: int | None = None) -> None:
         self.total = len(problems) if total is None else total
         super().__init__(count=self.total)
         self.problems = problems[: self.KEPT]
+        #: How many problems the kept lines account for (a summary line like "... and 130 more cells" is many).
+        self.shown = len(self.problems) if shown is None else shown
 
     @classmethod
     def from_input_error(cls, exc: Any) -> ImportRefusedError:
@@ -74,7 +77,8 @@ class ImportRefusedError(InvalidInputError):
                 (p.file, p.row, p.column, p.reason) if not isinstance(p, str) else ("", None, None, p)
                 for p in items[: cls.KEPT]
             ],
-            total=len(items),
+            total=sum(getattr(p, "count", 1) for p in items),
+            shown=sum(getattr(p, "count", 1) for p in items[: cls.KEPT]),
         )
 
     def lines(self) -> list[str]:
@@ -82,8 +86,8 @@ class ImportRefusedError(InvalidInputError):
             f"{f}" + (f", row {r}" if r is not None else "") + (f", column {c}" if c else "") + f": {why}"
             for f, r, c, why in self.problems
         ]
-        if self.total > len(self.problems):
-            out.append(f"... and {self.total - len(self.problems):,} more problems")
+        if self.total > self.shown:
+            out.append(f"... and {self.total - self.shown:,} more problems")
         return out
 
 

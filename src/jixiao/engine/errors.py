@@ -32,13 +32,15 @@ class SchemeError(EngineError):
 class InputProblem:
     """One bad cell or row of an input file: ``file, row R, column C: reason``.
 
-    ``row`` counts as a spreadsheet does: the header is row 1, the first data row is row 2.
+    ``row`` counts as a spreadsheet does: the header is row 1, the first data row is row 2. ``count`` is how
+    many problems the item stands for: 1, or more for a summary line ("... and 130 more cells").
     """
 
     file: str
     row: int | None
     column: str | None
     reason: str
+    count: int = 1
 
     def __str__(self) -> str:
         parts = [self.file]

@@ -132,7 +132,7 @@ def _parse_text_numbers(frame: pl.DataFrame, label: str, numeric: Sequence[str])
             problems.append(InputProblem(label, row, c, f"{cell!r} is not a number"))
         if bad.height > MAX_LISTED:
             problems.append(InputProblem(label, None, c, f"... and {bad.height - MAX_LISTED} more cells "
-                                         "that are not numbers"))
+                                         "that are not numbers", count=bad.height - MAX_LISTED))
         frame = frame.drop(c).rename({f"{c}__num": c})
     if problems:
         raise InputError(problems)

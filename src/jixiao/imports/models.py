@@ -45,7 +45,7 @@ class ImportJob(models.Model):
     Progress while it runs is kept in the cache (``jixiao.imports.services.progress_of``), not in this row, so
     the job's own transaction does not hide it."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    kind = models.CharField(_("what the file holds"), max_length=16, choices=ImportKind.choices)
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, null=True, blank=True, related_name="+",
                               verbose_name=_("cycle"))
     file = models.FileField(_("file"), storage=private_storage, upload_to=job_file_path)

@@ -26,8 +26,8 @@ STATE_CSS = {JobState.QUEUED: "yellow", JobState.DONE: "green", JobState.REFUSED
 
 
 def _table(jobs: Any) -> Table:
-    return Table("imports", _("Imports"), [_("started"), _("file"), _("kind"), _("cycle"), _("state"), _("rows"),
-                                           _("problems"), _("started by")],
+    return Table("imports", _("Imports"), [_("started"), _("file"), _("what the file holds"), _("cycle"), _("state"),
+                                           _("rows"), _("problems"), _("started by")],
                  [[local_text(j.created_at, "%Y-%m-%d %H:%M"), Link(j.name, reverse("imports:detail", args=[j.pk])),
                    j.get_kind_display(), j.cycle.code if j.cycle else "",
                    Badge(j.get_state_display(), STATE_CSS[JobState(j.state)]), j.counts.get("rows", ""),
