@@ -42,6 +42,7 @@ def test_the_office_imports_a_values_file_as_a_job(world: Any, client_as: Any, i
     assert actions == ["import.start", "value.import", "import.finish"]
     page = client.get(r["Location"]).content.decode()
     assert "已导入 2 行" in page
+    assert client.get("/app/imports/?export=imports")["Content-Type"].startswith("application/vnd.openxml")
     assert "hx-trigger" not in page  # a finished job stops polling
 
 

@@ -19,7 +19,7 @@ from jixiao.imports.choices import JobState
 from jixiao.imports.forms import ImportForm
 from jixiao.imports.models import ImportJob
 from jixiao.imports.services import check_upload_size, do_start_import, progress_of
-from jixiao.web.helpers import local_text, paginate, web_login_required
+from jixiao.web.helpers import exported, local_text, paginate, web_login_required
 from jixiao.web.tables import Badge, Link, Table
 
 STATE_CSS = {JobState.QUEUED: "yellow", JobState.DONE: "green", JobState.REFUSED: "red", JobState.FAILED: "red"}
@@ -41,6 +41,9 @@ def jobs(request: HttpRequest) -> HttpResponse:
     qs = ImportJob.objects.restrict(request.user, Action.VIEW).select_related("cycle", "created_by")
     if not qs.exists() and not _may_start(request.user):
         raise Http404(_("No such page."))
+    response = exported(request, {"imports": lambda: _table(qs)}, "imports")
+    if response:
+        return response
     page = paginate(request, qs)
     return render(request, "imports/jobs.html", {"table": _table(page.object_list), "page": page,
                                                  "may_start": _may_start(request.user)})
