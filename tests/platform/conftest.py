@@ -76,6 +76,7 @@ def _audit_checkpoints(settings: Any, tmp_path: Any) -> None:
     and a test database restored or flushed between tests reuses seqs (and, restored, its chain id) that an
     earlier test's checkpoints would call rewritten. Nor should tests write into DATA_DIR's real file."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    settings.PRIVATE_ROOT = tmp_path / "private"  # uploaded import files, likewise out of DATA_DIR
 
 
 def build_world(*, with_closed: bool = False) -> World:

@@ -51,7 +51,6 @@ from jixiao.collection.models import Value
 from jixiao.cycles.services import do_create_cycle
 from jixiao.engine.schemefile import template_text
 from jixiao.imports.choices import ImportKind, JobState
-from jixiao.imports.models import ImportJob
 from jixiao.imports.services import do_start_import
 from jixiao.indicators.models import Indicator
 from jixiao.org.choices import Level, PostType
@@ -234,12 +233,10 @@ DECLARED = {d.service: d for d in SERVICES}
 
 
 @pytest.fixture(autouse=True)
-def _uploads_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Uploaded files (import jobs) go to the test's own directory, not into DATA_DIR: their storage is
-    made once, when the model is defined, so a changed PRIVATE_ROOT setting would not reach it."""
-    storage = ImportJob._meta.get_field("file").storage
-    for attr in ("base_location", "location"):
-        monkeypatch.setattr(storage, attr, str(tmp_path / "private"), raising=False)
+def _uploads_in_tmp(tmp_path: Path, settings: Any) -> None:
+    """Uploaded files (import jobs) go to the test's own directory, not into DATA_DIR (their storage follows
+    the PRIVATE_ROOT setting)."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 def _service_modules() -> Iterator[ModuleType]:

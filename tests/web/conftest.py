@@ -32,6 +32,7 @@ def _fast_passwords(settings: Any) -> None:
 def _audit_checkpoints(settings: Any, tmp_path: Any) -> None:
     """Each test its own audit checkpoint file (see tests/platform/conftest.py)."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    settings.PRIVATE_ROOT = tmp_path / "private"  # uploaded import files, likewise out of DATA_DIR
 
 
 @pytest.fixture
