@@ -156,7 +156,8 @@ def test_truncating_the_tail_and_moving_the_head_back_is_detected_by_the_checkpo
     _move_head(events[-6])
     report = verify_chain()
     assert report.codes == ["checkpoint_beyond"]  # the shorter chain itself is a valid chain
-    assert f"#{events[-1].seq}" in report.problems[0].message
+    assert report.problems[0].seq == events[-1].seq
+    assert f"{events[-1].seq}" in report.problems[0].message
     client = Client()
     client.force_login(trail.personas["auditor"])
     answer = client.get("/api/audit/verify").json()
@@ -182,7 +183,7 @@ def test_a_restore_before_the_last_checkpoint_is_reported_until_acknowledged(
     out = StringIO()
     call_command("verify_audit", "--acknowledge", "restored the backup of 2026-11-20", stdout=out)
     assert f"{chain}" in out.getvalue()
-    assert f"#{restored.seq + 1}" in out.getvalue()  # the head line
+    assert f" {restored.seq + 1} " in out.getvalue()  # the head line (第 N 号, or #N in English)
     assert verify_chain().ok
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         record_event("value.set", actor=None, object_type="collection.value", after={"value": 2})
