@@ -7,13 +7,15 @@ background jobs run in-process, and DEBUG stays off. Production sets ``DATABASE_
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.core.env import env_bool, env_int, env_list, env_str
+from jixiao.core.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("JIXIAO_DATA_DIR", "data") or "data").resolve()
@@ -34,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",  # sign-in throttling: see AXES_* below
+    "csp",  # the Content-Security-Policy header: see CONTENT_SECURITY_POLICY below
+    "ninja",  # /api/docs serves Swagger UI from ninja's own static files (no CDN) when ninja is an app
     "jixiao.core",
     "jixiao.audit",
     "jixiao.accounts",
@@ -44,15 +49,20 @@ INSTALLED_APPS = [
     "jixiao.collection",
     "jixiao.results",
     "jixiao.web",
+    "jixiao.imports",
     "jixiao.portal",
     "jixiao.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jixiao.core.csp.CSPMiddleware",  # django-csp's, with the back office's looser policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses NUL, lone surrogates and non-UTF-8 in path, query, form and JSON (400) before any view reads the
+    # database with them; after LocaleMiddleware so the refusal is in the user's language.
+    "jixiao.core.middleware.RefuseBadTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -60,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jixiao.audit.middleware.AuditSourceMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a locked-out sign-in into its page
 ]
 
 ROOT_URLCONF = "jixiao.urls"
@@ -102,9 +113,35 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every path that sets a password runs these (accounts.services.check_new_password): the service, the back
+# office's add form and `jixiao manage create_user`.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused (HTTP 429, accounts/lockout.html) for AXES_COOLOFF_MINUTES after its last attempt, on the web
+# and back-office login pages alike (both authenticate through the backends below). The API signs no one in.
+AUTHENTICATION_BACKENDS = [
+    "jixiao.accounts.backends.LockoutBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True  # the lockout page says every attempt restarts the wait
+AXES_LOCKOUT_CALLABLE = "jixiao.accounts.views.lockout"
+AXES_ENABLE_ADMIN = False  # axes' own pages ignore the roles; unlock with `jixiao manage axes_reset_username`
+# The client's address: REMOTE_ADDR unless told which header the TLS proxy sets (never a header a client could
+# send through the proxy unchanged), e.g. AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_REAL_IP; see docs/deploy.md.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", ["REMOTE_ADDR"]))
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_ORDER = env_choice("AXES_IPWARE_PROXY_ORDER", "left-most", ("left-most", "right-most"))
+AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("AXES_IPWARE_PROXY_TRUSTED_IPS", []) or None
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans") or "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -122,6 +159,14 @@ STATICFILES_FINDERS = [
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or (DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or (DATA_DIR / "media"))
+# Files no URL serves (uploaded imports): opened only through views that check access.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT") or (DATA_DIR / "private"))
+
+# Imports run as background jobs, for the office only, within these limits.
+IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 50)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
+#: Run import jobs in the request that starts them (tests); otherwise on Celery or a thread of the process.
+IMPORT_JOBS_INLINE = env_bool("IMPORT_JOBS_INLINE", False)
 # whitenoise serves what `collectstatic` put here; the folder must exist even before the first run.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -129,8 +174,46 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# HTTPS. The defaults suit the embedded demo on http://127.0.0.1:8000; production behind a TLS proxy sets
+# them all (docs/deploy.md), and `check --deploy` says what is missing.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's or orchestrator's health probe may come over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "HTTP_X_FORWARDED_PROTO=https": the request came over HTTPS when the proxy set this header to this value.
+# Only behind a proxy that always sets (overwrites) the header; otherwise a client could claim HTTPS.
+_proxy_ssl_header = (env_str("SECURE_PROXY_SSL_HEADER") or "").strip()
+SECURE_PROXY_SSL_HEADER: tuple[str, str] | None = None
+if _proxy_ssl_header:
+    _header, _sep, _value = (part.strip() for part in _proxy_ssl_header.partition("="))
+    if not (_header.startswith("HTTP_") and _value):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r} must be HEADER=VALUE with the header as Django names "
+            "it, e.g. HTTP_X_FORWARDED_PROTO=https"
+        )
+    SECURE_PROXY_SSL_HEADER = (_header, _value)
+
+# Content-Security-Policy (django-csp 4). Our pages load scripts and styles from our own static files only;
+# plotly figures travel as JSON in data- attributes, never as inline script. style-src allows inline styles
+# because plotly.js styles the chart elements it draws through style attributes and <style> rules it inserts.
+# The back office (/admin/) adds what django-unfold's Alpine.js needs: see jixiao.core.csp.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # The audit trail (docs/audit.md): its HMAC key and its checkpoints live outside the database. AUDIT_KEY (or
 # AUDIT_KEY_FILE) unset: a random key made once in DATA_DIR/audit.key (mode 0600); every process that writes
@@ -145,6 +228,15 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
+
+# The cache: Redis in production (REDIS_URL); in the embedded default files in the data folder, which every
+# process of the one machine shares (a background job's progress is read by whichever worker serves the page).
+_redis_url = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    if _redis_url
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+}
 
 UNFOLD = {
     "SITE_TITLE": "绩效 Jixiao",

@@ -8,19 +8,40 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from unfold.widgets import UnfoldAdminPasswordWidget
 
 from jixiao.accounts.choices import Role
+from jixiao.accounts.errors import WeakPasswordError
 from jixiao.accounts.models import User
-from jixiao.accounts.services import do_create_user, do_update_user
+from jixiao.accounts.services import check_new_password, do_create_user, do_update_user
 from jixiao.core.admin import RestrictedAdmin
 
 
 class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
-    password = forms.CharField(widget=forms.PasswordInput, required=False)
+    password = forms.CharField(
+        label=_("password"),
+        widget=UnfoldAdminPasswordWidget(attrs={"autocomplete": "new-password"}),
+        required=False,
+        strip=False,
+        help_text=_("Leave empty for an account that cannot sign in yet."),
+    )
 
     class Meta:
         model = User
         fields = ("username", "first_name", "role", "units")
+
+    def clean(self) -> dict[str, Any]:
+        """The service's password check, shown on the field (the service checks again when it saves)."""
+        data: dict[str, Any] = super().clean() or {}
+        password = data.get("password")
+        if password:
+            candidate = User(username=data.get("username", ""), first_name=data.get("first_name", ""))
+            try:
+                check_new_password(password, candidate)
+            except WeakPasswordError as exc:
+                self.add_error("password", exc.text)
+        return data
 
 
 @admin.register(User)

@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from jixiao.accounts.errors import NotSignedInError
 from jixiao.accounts.querysets import role_of
+from jixiao.api import errors
 
 router = Router(tags=["accounts"])
 
@@ -17,7 +18,7 @@ class MeOut(Schema):
     units: list[str]
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **errors(401)})
 def me(request: HttpRequest) -> dict[str, object]:
     """The signed-in user's role and units."""
     user = request.user

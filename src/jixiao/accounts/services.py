@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jixiao.accounts.choices import Role
+from jixiao.accounts.errors import WeakPasswordError
 from jixiao.accounts.models import User
 from jixiao.audit.services import record_event, snapshot
 from jixiao.core.errors import validate
@@ -25,6 +28,16 @@ _SAFE = [
 ]
 
 
+def check_new_password(password: str, user: User) -> None:
+    """Refuse ``password`` for ``user`` unless every validator of ``AUTH_PASSWORD_VALIDATORS`` accepts it
+    (length, common passwords, all digits, likeness to the username and name): the one check every path
+    that sets a password goes through. Raises WeakPasswordError naming each reason."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise WeakPasswordError(reasons=" ".join(str(m) for m in exc.messages)) from None
+
+
 def do_create_user(
     username: str,
     role: str,
@@ -35,7 +48,10 @@ def do_create_user(
     name: str = "",
 ) -> User:
     """Create an account with a role and its units. Office admins and auditors may use the back office
-    (``is_staff``); so may operators, who enter their units' data there until the web UI exists."""
+    (``is_staff``); so may operators, who enter their units' data there until the web UI exists.
+
+    Without a password the account cannot sign in until one is set; a password given must pass
+    ``check_new_password`` (WeakPasswordError otherwise)."""
     with transaction.atomic():
         User.objects.check_create(actor)
         user = User(
@@ -45,6 +61,7 @@ def do_create_user(
             is_staff=role in (Role.ADMIN, Role.AUDITOR, Role.OPERATOR, Role.LEADER, Role.RATER),
         )
         if password:
+            check_new_password(password, user)
             user.set_password(password)
         else:
             user.set_unusable_password()

@@ -1,5 +1,6 @@
 """``jixiao manage create_user USERNAME --role ROLE [--unit CODE ...]``: create an account, audited (unlike
-Django's ``createsuperuser``). The password is read from ``--password-file`` or asked for."""
+Django's ``createsuperuser``). The password is read from ``--password-file`` or asked for; a password the
+validators refuse (too short, too common, all digits, like the username) exits with status 2 and the reason."""
 
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ class Command(AuditedCommand):
         if missing:
             raise CommandError(f"no unit {', '.join(missing)}", returncode=EXIT_BAD_INPUT)
         if options["password_file"]:
-            password = Path(options["password_file"]).read_text(encoding="utf-8").splitlines()[0]
+            lines = Path(options["password_file"]).read_text(encoding="utf-8").splitlines()
+            password = lines[0] if lines else ""
+            if not password:
+                raise CommandError("the password file's first line is empty", returncode=EXIT_BAD_INPUT)
         else:
             password = getpass.getpass(f"password for {options['username']}: ")
         user = do_create_user(
