@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of
+from jixiao.api import errors
 from jixiao.audit.models import AuditEvent
 from jixiao.audit.services import verify_chain
 from jixiao.core.choices import Action
@@ -59,7 +60,7 @@ def list_events(request: HttpRequest, limit: int = 100) -> list[AuditEvent]:
     )
 
 
-@router.get("/verify", response=VerifyOut)
+@router.get("/verify", response={200: VerifyOut, **errors(404)})
 def verify(request: HttpRequest) -> dict[str, Any]:
     """Recompute the chain and compare it with the checkpoints (``jixiao verify_audit``): the events and
     checkpoints checked, every problem (a stable ``code`` and a message) and the head, to copy elsewhere."""

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from jixiao.api import errors
 from jixiao.collection.models import Value
 from jixiao.collection.services import do_set_value
 from jixiao.core.choices import Action
@@ -37,7 +38,7 @@ class ValueOut(Schema):
         return obj.subject.code
 
 
-@router.post("/", response=ValueOut, auth=django_auth)
+@router.post("/", response={200: ValueOut, **errors(401, 403, 404, 409, 422)}, auth=django_auth)
 def set_value(request: HttpRequest, payload: ValueIn) -> Value:
     """Enter a value (an operator for their own units, while the cycle is open)."""
     subject = Subject.objects.get_for(request.user, Action.VIEW, cycle__code=payload.cycle, code=payload.unit)

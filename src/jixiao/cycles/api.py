@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from jixiao.api import errors
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle
 
@@ -36,7 +37,7 @@ def list_cycles(request: HttpRequest) -> list[Cycle]:
     return list(Cycle.objects.restrict(request.user, Action.VIEW).select_related("scheme"))
 
 
-@router.get("/{code}", response=CycleOut)
+@router.get("/{code}", response={200: CycleOut, **errors(404)})
 def get_cycle(request: HttpRequest, code: str) -> Cycle:
     """One cycle; an unseen cycle is answered like a missing one (404)."""
     cycle: Cycle = Cycle.objects.select_related("scheme").get_for(request.user, Action.VIEW, code=code)

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from jixiao.api import errors
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle
 from jixiao.results.choices import Lang
@@ -51,7 +52,7 @@ class ExplanationOut(Schema):
     text: str
 
 
-@router.get("/{code}/results", response=list[ResultOut])
+@router.get("/{code}/results", response={200: list[ResultOut], **errors(404)})
 def list_results(request: HttpRequest, code: str) -> list[Result]:
     """A cycle's results the caller may see, by category and rank."""
     cycle = Cycle.objects.get_for(request.user, Action.VIEW, code=code)
@@ -60,7 +61,7 @@ def list_results(request: HttpRequest, code: str) -> list[Result]:
     )
 
 
-@router.get("/{code}/results/{unit}", response=ExplanationOut)
+@router.get("/{code}/results/{unit}", response={200: ExplanationOut, **errors(404)})
 def explain_result(request: HttpRequest, code: str, unit: str, lang: Lang = Lang.ZH) -> dict[str, str]:
     """How one subject's score came about (得分说明)."""
     result = Result.objects.select_related("subject", "cycle__scheme").get_for(
