@@ -76,11 +76,15 @@ def django(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Comple
 
 def production(tmp_path: Path) -> dict[str, str]:
     """The documented environment on this machine: our database, a fresh secret key file, temporary folders."""
-    key = tmp_path / "secret_key"
+    key, audit_key = tmp_path / "secret_key", tmp_path / "audit_key"
     key.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    audit_key.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    audit_key.chmod(0o600)
     return documented_environment() | {
         "DATABASE_URL": deploy_database(),
         "SECRET_KEY_FILE": str(key),
+        "AUDIT_KEY_FILE": str(audit_key),
+        "AUDIT_CHECKPOINT_FILE": str(tmp_path / "data" / "audit-checkpoints.log"),
         "JIXIAO_DATA_DIR": str(tmp_path / "data"),
     }
 
