@@ -110,12 +110,21 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
     t = _T[lang]
     i = result.index_of(code)
     scheme, pop = result.scheme, result.population
-    nodes = list(scheme.nodes)
-    node_col = {node.code: k for k, node in enumerate(nodes)}
+    lines = [t["title"].format(name=pop.names[i], code=code, cat=str(pop.categories[i]), scheme=scheme.name), ""]
+    lines.append(t["tree"].format(scale=_n(scheme.scale)))
+    _tree_lines(result, i, t, lang, lines)
+    _adjustment_lines(result, i, t, lines)
+    _standing_lines(result, i, t, lang, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _tree_lines(result: ScoreResult, i: int, t: dict[str, str], lang: str, lines: list[str]) -> None:
+    """One line per node of the tree, indented by depth: points available and earned, each indicator's value,
+    rule and fraction, or why it does not apply or is missing."""
+    scheme, pop = result.scheme, result.population
+    node_col = {node.code: k for k, node in enumerate(scheme.nodes)}
     leaf_col = {node.code: j for j, node in enumerate(scheme.leaves)}
     cat = str(pop.categories[i])
-    lines = [t["title"].format(name=pop.names[i], code=code, cat=cat, scheme=scheme.name), ""]
-    lines.append(t["tree"].format(scale=_n(scheme.scale)))
 
     def walk(node: Node, depth: int) -> None:
         k = node_col[node.code]
@@ -134,46 +143,63 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
                 walk(child, depth + 1)
             return
         j = leaf_col[node.code]
-        rule = node.rule
-        assert rule is not None
         if result.missing[i, j]:
             lines.append(pad + t["missing"].format(code=node.code, name=node.name, avail=avail))
             return
-        v = float(result.value[i, j])
-        if rule.type == "rating":
-            groups = _rating_groups(result, node, i, t, GROUP_NAMES[lang])
-            value = t["rating_value"].format(v=_n(v), groups=groups)
-        else:
-            unit = f" {node.unit}" if node.unit and node.unit != "%" else (node.unit or "")
-            value = t["value"].format(v=_n(v), unit=unit)
-        negotiated = (node.code in pop.floors and not np.isnan(pop.floors[node.code][i])) or \
-                     (node.code in pop.targets and not np.isnan(pop.targets[node.code][i]))
-        floor = float(result.floor[node.code][i]) if node.code in result.floor else float("nan")
-        target = float(result.target[node.code][i]) if node.code in result.target else float("nan")
-        rule_s = rule_text(rule, node.unit, floor, target, lang)
-        f = float(result.fraction[i, j])
-        lines.append(pad + t["leaf"].format(code=node.code, name=node.name, value=value, rule=rule_s,
-                                            neg=t["negotiated"] if negotiated else "", f=f"{f:.1%}",
-                                            avail=avail, earned=earned))
+        lines.append(pad + _leaf_line(result, i, j, node, t, lang, avail, earned))
 
     for top in scheme.tree:
         walk(top, 0)
 
-    if scheme.bonus.codes or scheme.penalty.codes:
-        lines += ["", t["adjust"]]
-        value_col = {c: m for m, c in enumerate(scheme.value_codes)}
-        for key, adj, raw, used in (("bonus", scheme.bonus, result.bonus_raw, result.bonus),
-                                    ("penalty", scheme.penalty, result.penalty_raw, result.penalty)):
-            if not adj.codes:
-                continue
-            items = [f"{scheme.item_name(c)} {_n(pop.values[i, value_col[c]])}" for c in adj.codes
-                     if not np.isnan(pop.values[i, value_col[c]]) and pop.values[i, value_col[c]] != 0]
-            if not items:
-                lines.append(t["none_adj"].format(what=t[f"{key}_word"]))
-                continue
-            capped = t["capped"].format(cap=_n(adj.cap)) if raw[i] > adj.cap else ""
-            lines.append(t[key].format(items=" + ".join(items) or t["none"], raw=_n(raw[i]), capped=capped,
-                                       used=_p(used[i])))
+
+def _leaf_line(result: ScoreResult, i: int, j: int, node: Node, t: dict[str, str], lang: str, avail: str,
+               earned: str) -> str:
+    """An indicator's line: its value (ratings by group), its rule in words (negotiated or not), f and points."""
+    pop = result.population
+    rule = node.rule
+    assert rule is not None
+    v = float(result.value[i, j])
+    if rule.type == "rating":
+        groups = _rating_groups(result, node, i, t, GROUP_NAMES[lang])
+        value = t["rating_value"].format(v=_n(v), groups=groups)
+    else:
+        unit = f" {node.unit}" if node.unit and node.unit != "%" else (node.unit or "")
+        value = t["value"].format(v=_n(v), unit=unit)
+    negotiated = (node.code in pop.floors and not np.isnan(pop.floors[node.code][i])) or \
+                 (node.code in pop.targets and not np.isnan(pop.targets[node.code][i]))
+    floor = float(result.floor[node.code][i]) if node.code in result.floor else float("nan")
+    target = float(result.target[node.code][i]) if node.code in result.target else float("nan")
+    rule_s = rule_text(rule, node.unit, floor, target, lang)
+    f = float(result.fraction[i, j])
+    return t["leaf"].format(code=node.code, name=node.name, value=value, rule=rule_s,
+                            neg=t["negotiated"] if negotiated else "", f=f"{f:.1%}", avail=avail, earned=earned)
+
+
+def _adjustment_lines(result: ScoreResult, i: int, t: dict[str, str], lines: list[str]) -> None:
+    """Bonus and penalty items with their sums and caps."""
+    scheme, pop = result.scheme, result.population
+    if not (scheme.bonus.codes or scheme.penalty.codes):
+        return
+    lines += ["", t["adjust"]]
+    value_col = {c: m for m, c in enumerate(scheme.value_codes)}
+    for key, adj, raw, used in (("bonus", scheme.bonus, result.bonus_raw, result.bonus),
+                                ("penalty", scheme.penalty, result.penalty_raw, result.penalty)):
+        if not adj.codes:
+            continue
+        items = [f"{scheme.item_name(c)} {_n(pop.values[i, value_col[c]])}" for c in adj.codes
+                 if not np.isnan(pop.values[i, value_col[c]]) and pop.values[i, value_col[c]] != 0]
+        if not items:
+            lines.append(t["none_adj"].format(what=t[f"{key}_word"]))
+            continue
+        capped = t["capped"].format(cap=_n(adj.cap)) if raw[i] > adj.cap else ""
+        lines.append(t[key].format(items=" + ".join(items) or t["none"], raw=_n(raw[i]), capped=capped,
+                                   used=_p(used[i])))
+
+
+def _standing_lines(result: ScoreResult, i: int, t: dict[str, str], lang: str, lines: list[str]) -> None:
+    """The total, the rank within the population (ties named) and the grade with every reason a better grade
+    was not given: a veto, a quota that was full or a tie that straddled its edge, the minimum."""
+    scheme = result.scheme
     raw_total = result.tree_total[i] + result.bonus[i] - result.penalty[i]
     lines += ["", t["total"].format(tree=_p(result.tree_total[i]), bonus=_p(result.bonus[i]),
                                     penalty=_p(result.penalty[i]), total=_p(result.total[i]),
@@ -184,14 +210,20 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
     pop_s = t["pop_all"] if scheme.ranking == "all" else t["pop_cat"].format(cat=result.pop_names[p])
     lines.append(t["rank"].format(rank=int(result.rank[i]), n=n, pop=pop_s,
                                   tie=t["tie"].format(k=ties) if ties else ""))
-
     gi = int(result.grade[i])
     lines.append(t["grade"].format(grade=scheme.grades[gi].name if gi >= 0 else "—"))
-    sep = "；" if lang == "zh" else "; "
-    reasons: list[str] = []
     if result.vetoed[i]:
         hits = [scheme.item_name(c) for m, c in enumerate(scheme.veto.codes) if result.veto_hits[i, m]]
         lines.append("  " + t["veto"].format(items=", ".join(hits), grade=scheme.veto.grade))
+    sep = "；" if lang == "zh" else "; "
+    lines.append("  " + sep.join(_grade_reasons(result, i, t, n)))
+
+
+def _grade_reasons(result: ScoreResult, i: int, t: dict[str, str], n: int) -> list[str]:
+    """Why the subject has its grade and not a better one."""
+    scheme = result.scheme
+    p, gi = int(result.pop[i]), int(result.grade[i])
+    reasons: list[str] = []
     names = [g.name for g in scheme.grades]
     veto_idx = names.index(scheme.veto.grade) if result.vetoed[i] and scheme.veto.grade else 0
     blocked = [t["quote"].format(g.name) for g_idx, g in enumerate(scheme.grades)
@@ -219,8 +251,7 @@ def explain(result: ScoreResult, code: str, lang: str = "zh") -> str:
                                                 min=_n(scheme.grades[gi].min)))
     else:
         reasons.append(t["no_grade"].format(total=_p(result.total[i])))
-    lines.append("  " + sep.join(reasons))
-    return "\n".join(lines) + "\n"
+    return reasons
 
 
 def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str], names: dict[str, str]) -> str:
