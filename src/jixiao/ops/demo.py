@@ -191,6 +191,29 @@ def _fill(rng: random.Random, cycle: Cycle, skills: dict[str, float], missing: f
     do_load_ratings(cycle, ratings, actor=None, label=f"{cycle.code}-ratings (demo)")
 
 
+def _import_jobs(cycle: Cycle) -> None:
+    """Two files the office imported on the Imports page: the 12345 hotline's monthly figures for the street
+    offices (imported), and a first attempt at them typed by hand (refused, with its problems listed by row and
+    column). Both run to the end here, before the demo serves."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from jixiao.imports.services import do_start_import
+
+    office = User.objects.get(username="office")
+    streets = list(Subject.objects.filter(cycle=cycle, code__contains="-S").order_by("code")[:12])
+    good = ["unit,indicator,value"] + [f"{s.code},RESP,{96 + (k % 4) * 0.8:.1f}" for k, s in enumerate(streets)]
+    bad = ["unit,indicator,value"] + [f"{s.code},RESP,{v}" for s, v in
+                                      zip(streets[:4], ["97.5%", "九十六", "98", "95"], strict=True)]
+    bad.append("SFS-D09-S01,RESP,93")
+    with override_settings(IMPORT_JOBS_INLINE=True):
+        for name, lines in (("12345热线月报-手工.csv", bad), ("12345热线月报.csv", good)):
+            # Excel's "CSV UTF-8" writes a byte-order mark; the import reads it.
+            upload = SimpleUploadedFile(name, ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8"),
+                                        content_type="text/csv")
+            do_start_import("values", upload, actor=office, cycle=cycle)
+
+
 def load_demo(stdout: Any = None) -> bool:
     """Create the demo city unless it exists; return whether it was created."""
     if Cycle.objects.filter(code=CYCLE_THIS).exists():
@@ -235,6 +258,7 @@ def load_demo(stdout: Any = None) -> bool:
         )
     do_open_cycle(this, actor=None)
     _fill(rng, this, skills, missing=0.02)
+    _import_jobs(this)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
         stdout.write(
