@@ -152,136 +152,49 @@ def _category_masks(scheme: Scheme, codes: Int, names: list[str]) -> dict[str, B
     return out
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where each node, indicator and value code sits in the result's matrices."""
+
+    node: dict[str, int]
+    leaf: dict[str, int]
+    value: dict[str, int]
+
+    @classmethod
+    def of(cls, scheme: Scheme) -> _Columns:
+        return cls(node={node.code: i for i, node in enumerate(scheme.nodes)},
+                   leaf={node.code: i for i, node in enumerate(scheme.leaves)},
+                   value={code: i for i, code in enumerate(scheme.value_codes)})
+
+
 def score(scheme: Scheme, pop: Population) -> ScoreResult:
     """Score every subject of ``pop``. See the module docstring for the meaning of each figure."""
     n = pop.size
-    nodes = scheme.nodes
-    leaves = scheme.leaves
-    node_col = {node.code: i for i, node in enumerate(nodes)}
-    leaf_col = {node.code: i for i, node in enumerate(leaves)}
-    value_col = {code: i for i, code in enumerate(scheme.value_codes)}
+    cols = _Columns.of(scheme)
     if pop.values.shape != (n, len(scheme.value_codes)):
         raise ValueError(f"values must be {n} x {len(scheme.value_codes)}, not {pop.values.shape}")
     cat_codes, cat_names = factorize(pop.categories)
     cat_mask = _category_masks(scheme, cat_codes, cat_names)
 
-    value = np.empty((n, len(leaves)), order="F")
-    floor: dict[str, Float] = {}
-    target: dict[str, Float] = {}
-    for j, leaf in enumerate(leaves):
-        rule = leaf.rule
-        assert rule is not None
-        if rule.type == "rating":
-            continue  # combined below
-        value[:, j] = pop.values[:, value_col[leaf.code]]
-        if rule.floor is not None or leaf.code in pop.floors:
-            floor[leaf.code] = _merge(pop.floors.get(leaf.code), rule.floor, n)
-        if rule.target is not None or leaf.code in pop.targets:
-            target[leaf.code] = _merge(pop.targets.get(leaf.code), rule.target, n)
-
-    rating_fraction: dict[str, Float] = {}
-    for leaf in scheme.rating_leaves:
-        rule = leaf.rule
-        assert rule is not None and rule.scale is not None
-        means = pop.ratings.get(leaf.code)
-        if means is None:
-            means = np.full((n, len(rule.groups)), np.nan)
-        combined = rules.combine_groups(means, np.array([w for _, w in rule.groups]))
-        rating_fraction[leaf.code] = rules.rating(combined, rule.scale[0], rule.scale[1], rule.cap)
-        value[:, leaf_col[leaf.code]] = combined
-
+    value, floor, target, rating_fraction = _indicator_values(scheme, pop, cols)
     has_value = ~np.isnan(value)
+    applicable = _applicability(scheme, cat_mask, has_value, n, cols)
+    available = _available_points(scheme, applicable, n, cols)
+    fraction, earned, tree_total = _earned_points(scheme, pop, value, floor, target, rating_fraction, available,
+                                                  applicable, cols)
 
-    # Applicability, bottom-up: a leaf by category (and, under `exclude`, by having a value);
-    # a group by category and at least one applicable child.
-    applicable = np.zeros((n, len(nodes)), dtype=bool, order="F")
-
-    def mark(node: Node) -> Bool:
-        own = cat_mask.get(node.code, np.ones(n, dtype=bool))
-        if node.is_leaf:
-            app = own.copy()
-            if scheme.missing == "exclude":
-                app &= has_value[:, leaf_col[node.code]]
-        else:
-            any_child = np.zeros(n, dtype=bool)
-            for child in node.children:
-                any_child |= mark(child)
-            app = own & any_child
-        applicable[:, node_col[node.code]] = app
-        return app
-
-    for top in scheme.tree:
-        mark(top)
-
-    # Points, top-down: siblings share their parent's points by weight, over those applicable.
-    available = np.zeros((n, len(nodes)), order="F")
-
-    def share(children: Sequence[Node], parent_points: Float) -> None:
-        cols = [node_col[c.code] for c in children]
-        denom = np.zeros(n)
-        for child, col in zip(children, cols, strict=True):
-            denom += child.weight * applicable[:, col]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            per_weight = np.where(denom > 0, parent_points / denom, 0.0)
-        for child, col in zip(children, cols, strict=True):
-            # Written in place where the child applies; `available` starts at 0 elsewhere.
-            np.multiply(per_weight, child.weight, out=available[:, col], where=applicable[:, col])
-            if child.children:
-                share(child.children, available[:, col])
-
-    share(scheme.tree, np.full(n, scheme.scale))
-
-    # Fractions and earned points per indicator.
-    fraction = np.empty((n, len(leaves)), order="F")
-    earned = np.empty((n, len(nodes)), order="F")
-    for j, leaf in enumerate(leaves):
-        rule = leaf.rule
-        assert rule is not None
-        pts = available[:, node_col[leaf.code]]
-        if rule.type == "rating":
-            f = rating_fraction[leaf.code]
-        else:
-            f = rules.fraction(rule, value[:, j], pts,
-                               floor[leaf.code] if leaf.code in pop.floors else None,
-                               target[leaf.code] if leaf.code in pop.targets else None)
-        fraction[:, j] = f
-        col = node_col[leaf.code]
-        out = earned[:, col]  # filled in place: these columns are large, temporaries are not free
-        np.multiply(pts, f, out=out)
-        np.copyto(out, 0.0, where=np.isnan(f))  # a missing value earns nothing
-        np.copyto(out, np.nan, where=~applicable[:, col])
-
-    def add_up(node: Node) -> Float:
-        col = node_col[node.code]
-        if not node.is_leaf:
-            acc = np.zeros(n)
-            for child in node.children:
-                acc += np.nan_to_num(add_up(child), nan=0.0)
-            earned[:, col] = np.where(applicable[:, col], acc, np.nan)
-        return earned[:, col]
-
-    tree_total = np.zeros(n)
-    for top in scheme.tree:
-        tree_total += np.nan_to_num(add_up(top), nan=0.0)
-
-    missing = np.empty((n, len(leaves)), dtype=bool, order="F")
-    for j, leaf in enumerate(leaves):
+    missing = np.empty((n, len(scheme.leaves)), dtype=bool, order="F")
+    for j, leaf in enumerate(scheme.leaves):
         missing[:, j] = _ancestry_mask(scheme, leaf, cat_mask, n) & ~has_value[:, j]
 
-    def adjust_sum(codes: tuple[str, ...]) -> Float:
-        if not codes:
-            return np.zeros(n)
-        cols = [value_col[c] for c in codes]
-        return np.asarray(np.nansum(pop.values[:, cols], axis=1), dtype=np.float64)
-
-    bonus_raw = adjust_sum(scheme.bonus.codes)
-    penalty_raw = adjust_sum(scheme.penalty.codes)
+    bonus_raw = _adjust_sum(pop, scheme.bonus.codes, cols)
+    penalty_raw = _adjust_sum(pop, scheme.penalty.codes, cols)
     bonus = np.minimum(bonus_raw, scheme.bonus.cap)
     penalty = np.minimum(penalty_raw, scheme.penalty.cap)
     total = np.maximum(tree_total + bonus - penalty, 0.0)
 
     if scheme.veto.codes:
-        vv = pop.values[:, [value_col[c] for c in scheme.veto.codes]]
+        vv = pop.values[:, [cols.value[c] for c in scheme.veto.codes]]
         veto_hits = ~np.isnan(vv) & (vv != 0)
     else:
         veto_hits = np.zeros((n, 0), dtype=bool)
@@ -307,6 +220,131 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
                        target=target, tree_total=tree_total, bonus_raw=bonus_raw, bonus=bonus,
                        penalty_raw=penalty_raw, penalty=penalty, total=total, vetoed=vetoed,
                        veto_hits=veto_hits, pop=pop_idx, pop_names=pop_names, rank=rank, grading=grading)
+
+
+def _indicator_values(scheme: Scheme, pop: Population, cols: _Columns
+                      ) -> tuple[Float, dict[str, Float], dict[str, Float], dict[str, Float]]:
+    """Per indicator: the value used (the combined rating for a rating indicator), the effective floor and
+    target (negotiated where given, else the scheme's), and each rating indicator's fraction."""
+    n = pop.size
+    value = np.empty((n, len(scheme.leaves)), order="F")
+    floor: dict[str, Float] = {}
+    target: dict[str, Float] = {}
+    for j, leaf in enumerate(scheme.leaves):
+        rule = leaf.rule
+        assert rule is not None
+        if rule.type == "rating":
+            continue  # combined below
+        value[:, j] = pop.values[:, cols.value[leaf.code]]
+        if rule.floor is not None or leaf.code in pop.floors:
+            floor[leaf.code] = _merge(pop.floors.get(leaf.code), rule.floor, n)
+        if rule.target is not None or leaf.code in pop.targets:
+            target[leaf.code] = _merge(pop.targets.get(leaf.code), rule.target, n)
+
+    rating_fraction: dict[str, Float] = {}
+    for leaf in scheme.rating_leaves:
+        rule = leaf.rule
+        assert rule is not None and rule.scale is not None
+        means = pop.ratings.get(leaf.code)
+        if means is None:
+            means = np.full((n, len(rule.groups)), np.nan)
+        combined = rules.combine_groups(means, np.array([w for _, w in rule.groups]))
+        rating_fraction[leaf.code] = rules.rating(combined, rule.scale[0], rule.scale[1], rule.cap)
+        value[:, cols.leaf[leaf.code]] = combined
+    return value, floor, target, rating_fraction
+
+
+def _applicability(scheme: Scheme, cat_mask: Mapping[str, Bool], has_value: NDArray[np.bool_], n: int,
+                   cols: _Columns) -> NDArray[np.bool_]:
+    """Applicability, bottom-up: a leaf by category (and, under `exclude`, by having a value); a group by
+    category and at least one applicable child."""
+    applicable = np.zeros((n, len(scheme.nodes)), dtype=bool, order="F")
+
+    def mark(node: Node) -> Bool:
+        own = cat_mask.get(node.code, np.ones(n, dtype=bool))
+        if node.is_leaf:
+            app = own.copy()
+            if scheme.missing == "exclude":
+                app &= has_value[:, cols.leaf[node.code]]
+        else:
+            any_child = np.zeros(n, dtype=bool)
+            for child in node.children:
+                any_child |= mark(child)
+            app = own & any_child
+        applicable[:, cols.node[node.code]] = app
+        return app
+
+    for top in scheme.tree:
+        mark(top)
+    return applicable
+
+
+def _available_points(scheme: Scheme, applicable: NDArray[np.bool_], n: int, cols: _Columns) -> Float:
+    """Points, top-down: siblings share their parent's points by weight, over those applicable."""
+    available = np.zeros((n, len(scheme.nodes)), order="F")
+
+    def share(children: Sequence[Node], parent_points: Float) -> None:
+        child_cols = [cols.node[c.code] for c in children]
+        denom = np.zeros(n)
+        for child, col in zip(children, child_cols, strict=True):
+            denom += child.weight * applicable[:, col]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            per_weight = np.where(denom > 0, parent_points / denom, 0.0)
+        for child, col in zip(children, child_cols, strict=True):
+            # Written in place where the child applies; `available` starts at 0 elsewhere.
+            np.multiply(per_weight, child.weight, out=available[:, col], where=applicable[:, col])
+            if child.children:
+                share(child.children, available[:, col])
+
+    share(scheme.tree, np.full(n, scheme.scale))
+    return available
+
+
+def _earned_points(scheme: Scheme, pop: Population, value: Float, floor: Mapping[str, Float],
+                   target: Mapping[str, Float], rating_fraction: Mapping[str, Float], available: Float,
+                   applicable: NDArray[np.bool_], cols: _Columns) -> tuple[Float, Float, Float]:
+    """Fractions and earned points per indicator, groups as the sum of their children: (fraction, earned,
+    tree total)."""
+    n = pop.size
+    fraction = np.empty((n, len(scheme.leaves)), order="F")
+    earned = np.empty((n, len(scheme.nodes)), order="F")
+    for j, leaf in enumerate(scheme.leaves):
+        rule = leaf.rule
+        assert rule is not None
+        pts = available[:, cols.node[leaf.code]]
+        if rule.type == "rating":
+            f = rating_fraction[leaf.code]
+        else:
+            f = rules.fraction(rule, value[:, j], pts,
+                               floor[leaf.code] if leaf.code in pop.floors else None,
+                               target[leaf.code] if leaf.code in pop.targets else None)
+        fraction[:, j] = f
+        col = cols.node[leaf.code]
+        out = earned[:, col]  # filled in place: these columns are large, temporaries are not free
+        np.multiply(pts, f, out=out)
+        np.copyto(out, 0.0, where=np.isnan(f))  # a missing value earns nothing
+        np.copyto(out, np.nan, where=~applicable[:, col])
+
+    def add_up(node: Node) -> Float:
+        col = cols.node[node.code]
+        if not node.is_leaf:
+            acc = np.zeros(n)
+            for child in node.children:
+                acc += np.nan_to_num(add_up(child), nan=0.0)
+            earned[:, col] = np.where(applicable[:, col], acc, np.nan)
+        return earned[:, col]
+
+    tree_total = np.zeros(n)
+    for top in scheme.tree:
+        tree_total += np.nan_to_num(add_up(top), nan=0.0)
+    return fraction, earned, tree_total
+
+
+def _adjust_sum(pop: Population, codes: tuple[str, ...], cols: _Columns) -> Float:
+    """The sum of a subject's bonus (or penalty) values, missing ones counting 0."""
+    if not codes:
+        return np.zeros(pop.size)
+    return np.asarray(np.nansum(pop.values[:, [cols.value[c] for c in codes]], axis=1), dtype=np.float64)
 
 
 def subject_points(scheme: Scheme, category: str,
