@@ -34,6 +34,11 @@ class Cycle(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=16, blank=True)
+    #: Counts the writes to the cycle's score inputs (values, ratings, targets): each data-writing service adds
+    #: one inside its transaction (``services.touch_data``), so the stored results can tell whether they still fit.
+    data_version = models.PositiveBigIntegerField(_("data version"), default=0)
+    #: The ``data_version`` the stored results were computed from; null when never computed.
+    computed_version = models.PositiveBigIntegerField(_("data version of the results"), null=True, blank=True)
 
     objects = CycleQuerySet.as_manager()
 
@@ -61,6 +66,12 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def results_stale(self) -> bool:
+        """The stored results (结果) were computed from data that has changed since: they are out of date (已过时)
+        until the cycle is computed again. Never true before a first compute."""
+        return self.computed_at is not None and self.computed_version != self.data_version
 
 
 class Subject(models.Model):

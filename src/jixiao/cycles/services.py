@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,21 @@ def lock_cycle(cycle: Cycle | int) -> Cycle:
     pk = cycle.pk if isinstance(cycle, Cycle) else cycle
     locked: Cycle = Cycle.objects.select_for_update().get(pk=pk)
     return locked
+
+
+def touch_data(cycle: Cycle) -> None:
+    """Count one write to the cycle's score inputs (values, ratings, targets), so that results computed before
+    it show as out of date (``Cycle.results_stale``). Part of the caller's write, not a state change of its own:
+    called inside the caller's transaction after ``lock_cycle``, and the caller's audit event records the write.
+
+    The row lock is what makes the count trustworthy: computing locks the same row and reads ``data_version``
+    under it, so a write is either wholly before a compute (counted in the version it records) or wholly after
+    (counted past it). The increment is an F() update, so a copy of the cycle read without the lock cannot lose
+    another writer's count; the locked copy the caller holds is kept in step."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("touch_data() belongs inside the writing service's transaction")
+    Cycle.objects.filter(pk=cycle.pk).update(data_version=F("data_version") + 1)
+    cycle.data_version += 1
 
 
 def do_create_cycle(

@@ -113,7 +113,8 @@ def _store(rows: pl.DataFrame) -> None:
 
 def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
     """Score the cycle and replace its results; return how many were stored. Possible while the cycle is
-    open (provisional results) or closed; a published cycle's results are final."""
+    open (provisional results) or closed; a published cycle's results are final. Records the ``data_version``
+    the results were computed from, so the pages can say when later writes have left them out of date."""
     with transaction.atomic():
         cycle = lock_cycle(cycle)
         require_state(cycle, [CycleState.OPEN, CycleState.CLOSED], _("computing results"))
@@ -125,11 +126,14 @@ def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
             "results": Result.objects.filter(cycle=cycle).count(),
             "computed_at": cycle.computed_at,
             "engine_version": cycle.engine_version,
+            "computed_version": cycle.computed_version,
         }
         Result.objects.filter(cycle=cycle).delete()
         _store(rows)
-        cycle.computed_at, cycle.engine_version = now, ENGINE_VERSION
-        cycle.save(update_fields=["computed_at", "engine_version"])
+        # The data were read under the cycle's lock, which every data-writing service takes before it counts its
+        # write (``touch_data``): the version read with the locked row is exactly the data scored.
+        cycle.computed_at, cycle.engine_version, cycle.computed_version = now, ENGINE_VERSION, cycle.data_version
+        cycle.save(update_fields=["computed_at", "engine_version", "computed_version"])
         table = rows.select("subject_id", "total", "rank", "grade", "flags", "points").write_csv()
         record_event(
             "cycle.compute",
@@ -140,6 +144,7 @@ def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
                 "results": rows.height,
                 "computed_at": now,
                 "engine_version": ENGINE_VERSION,
+                "computed_version": cycle.data_version,
                 "sha256": hashlib.sha256(table.encode()).hexdigest(),
             },
         )

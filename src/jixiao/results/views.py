@@ -4,7 +4,9 @@ its score. Every page starts from ``restrict()``; an object the user may not see
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -14,11 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
+from openpyxl import load_workbook
+from openpyxl.styles import Font
 
 from jixiao.accounts.querysets import role_of
 from jixiao.collection.querysets import writable_subjects
 from jixiao.core.choices import Action
-from jixiao.cycles.models import Subject
+from jixiao.cycles.choices import CycleState
+from jixiao.cycles.models import Cycle, Subject
 from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.results.services import result_explanation
@@ -30,11 +35,61 @@ from jixiao.web.helpers import (
     get_cycle,
     get_subject,
     grade_css,
+    local_text,
     paginate,
     search_text,
     web_login_required,
 )
 from jixiao.web.tables import Badge, Link, Table
+
+
+# ---------------------------------------------------------------------------------------------- out of date
+@dataclass(frozen=True)
+class Stale:
+    """What a page says of results computed from data that has changed since (``Cycle.results_stale``)."""
+
+    note: str
+    can_compute: bool
+
+
+def stale_note(cycle: Cycle) -> str:
+    """The one sentence saying the cycle's results are out of date, with the time they were computed."""
+    return _("These results were computed from the data as of %(time)s, and the data have changed since: they are "
+             "out of date. Compute again to update them.") % {"time": local_text(cycle.computed_at, "%Y-%m-%d %H:%M")}
+
+
+def stale_results(user: Any, cycle: Cycle) -> Stale | None:
+    """The banner for ``user`` when the cycle's results are out of date and the user sees some of them; None
+    otherwise (no query then). The office, which may compute the cycle, also gets the compute button."""
+    if not cycle.results_stale or not Result.objects.restrict(user, Action.VIEW).filter(cycle=cycle).exists():
+        return None
+    can_compute = (cycle.state in (CycleState.OPEN, CycleState.CLOSED)
+                   and Cycle.objects.restrict(user, Action.CHANGE).filter(pk=cycle.pk).exists())
+    return Stale(stale_note(cycle), can_compute)
+
+
+def first_line(xlsx: bytes, note: str) -> bytes:
+    """The workbook with ``note`` as a new first line of its sheet, in bold. Cells keep their types: text stays
+    text, never a formula (the export's rule)."""
+    wb = load_workbook(io.BytesIO(xlsx))
+    ws = wb.active
+    assert ws is not None
+    ws.insert_rows(1)
+    cell = ws.cell(row=1, column=1)
+    cell.value, cell.data_type, cell.font = note, "s", Font(bold=True, color="9C5700")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_results(request: HttpRequest, cycle: Cycle, tables: dict[str, Callable[[], Table]], name: str, *,
+                   current: Collection[str] = ()) -> HttpResponse | None:
+    """``exported``, with the out-of-date note as the first line when the results are stale; ``current`` names the
+    tables of the data as they are now (not of the results), which need no note."""
+    response = exported(request, tables, name)
+    if response is not None and cycle.results_stale and request.GET.get("export") not in current:
+        response.content = first_line(response.content, stale_note(cycle))
+    return response
 
 
 @web_login_required
@@ -91,7 +146,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
                                               "changes": changes, "heatmap": heat}
     for cat in ov.by_category:
         tables[f"ranking-{cat}"] = functools.partial(ranking, cat)
-    response = exported(request, tables, f"{cycle.code}-overview")
+    response = export_results(request, cycle, tables, f"{cycle.code}-overview", current={"progress"})
     if response:
         return response
 
@@ -129,6 +184,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "heat_fig": figure(charts.heatmap(ov.heat["x"], ov.heat["y"], ov.heat["z"], title="%")),
         "change_fig": figure(change_fig) if change_fig else None,
         "complete_pct": round(100 * ov.complete / ov.subjects) if ov.subjects else 0,
+        "stale": stale_results(user, cycle) if ov.results else None,
     })
 
 
@@ -155,14 +211,15 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
                        Badge(g or "—", grade_css(scheme, g)), f] for s, n, c, t, rk, g, f in rows],
                      numeric=frozenset({4}))
 
-    response = exported(request, {"results": lambda: table(qs)}, f"{cycle.code}-results")
+    response = export_results(request, cycle, {"results": lambda: table(qs)}, f"{cycle.code}-results")
     if response:
         return response
     page = paginate(request, qs)
     categories = sorted(Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
                         .values_list("category", flat=True).distinct())
     return render(request, "results/ranking.html", {"cycle": cycle, "table": table(page.object_list), "page": page,
-                                                "q": q, "category": cat, "categories": categories})
+                                                "q": q, "category": cat, "categories": categories,
+                                                "stale": stale_results(user, cycle)})
 
 
 
@@ -196,7 +253,7 @@ def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
                      [[Link(c.name, reverse("results:scorecard", args=[c.code, subj.code])), t, rk, g]
                       for c, t, rk, g in card.history], numeric=frozenset({1}))
 
-    response = exported(request, {"nodes": nodes, "history": history}, f"{cycle.code}-{subj.code}")
+    response = export_results(request, cycle, {"nodes": nodes, "history": history}, f"{cycle.code}-{subj.code}")
     if response:
         return response
     tops = [ln for ln in card.lines if ln.depth == 0 and ln.available > 0]
@@ -212,17 +269,22 @@ def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
         "grade_css": grade_css(scheme, card.result.grade) if card.result else "",
         "top_fig": figure(top_fig) if card.result and tops else None,
         "hist_fig": figure(hist_fig) if hist_fig else None, "can_enter": can_enter,
+        "stale": stale_results(user, cycle) if card.result else None,
     })
 
 
 @web_login_required
 @require_GET
 def explanation(request: HttpRequest, code: str, subject: str) -> HttpResponse:
-    """The explanation in words (得分说明), for htmx: the engine explains the score node by node."""
+    """The explanation in words (得分说明), for htmx: the engine explains the score node by node. Out-of-date
+    results are not explained: the engine explains the data as they are now, which would not add up to the total
+    shown, so the fragment says the results are out of date instead."""
     user = request.user
     cycle = get_cycle(user, code)
     subj = get_subject(user, cycle, subject)
     result = Result.objects.restrict(user, Action.VIEW).filter(subject=subj).select_related("cycle", "subject").first()
     if result is None:
         raise Http404(_("No result."))
+    if cycle.results_stale:
+        return render(request, "results/_explanation.html", {"cycle": cycle, "stale": Stale(stale_note(cycle), False)})
     return render(request, "results/_explanation.html", {"text": result_explanation(result, engine_lang())})
