@@ -159,6 +159,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.audit.api import router as audit_router
     from jixiao.collection.api import router as collection_router
     from jixiao.cycles.api import router as cycles_router
+    from jixiao.evidence.api import router as evidence_router
     from jixiao.imports.api import router as imports_router
     from jixiao.indicators.api import router as indicators_router
     from jixiao.org.api import router as org_router
@@ -172,5 +173,6 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/cycles", cycles_router)
     target.add_router("/cycles", results_router)
     target.add_router("/values", collection_router)
+    target.add_router("/evidence", evidence_router)
     target.add_router("/audit", audit_router)
     target.add_router("/imports", imports_router)

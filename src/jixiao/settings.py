@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jixiao.schemes",
     "jixiao.cycles",
     "jixiao.collection",
+    "jixiao.evidence",
     "jixiao.results",
     "jixiao.web",
     "jixiao.imports",
@@ -167,6 +168,14 @@ IMPORT_MAX_MB = env_int("IMPORT_MAX_MB", 50)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 1_000_000)
 #: Run import jobs in the request that starts them (tests); otherwise on Celery or a thread of the process.
 IMPORT_JOBS_INLINE = env_bool("IMPORT_JOBS_INLINE", False)
+# Evidence files (佐证材料) of entered values: refused above this size while they are uploaded (jixiao.core.uploads),
+# before Django has stored them; imports keep their own IMPORT_MAX_MB.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "jixiao.core.uploads.LimitedUploadHandler",  # first: refuses an oversized evidence file before it is stored
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # whitenoise serves what `collectstatic` put here; the folder must exist even before the first run.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

@@ -47,6 +47,8 @@ EXPECTED_ERRORS = {
     ("get", "/api/audit/events"): {422},
     ("get", "/api/audit/verify"): {404},
     ("get", "/api/imports/"): {422},
+    ("get", "/api/evidence/"): {422},
+    ("get", "/api/evidence/{pk}/file"): {404, 422},
 }
 
 

@@ -177,6 +177,14 @@ SERVICES: list[Audited] = [
     Audited("do_open_cycle", "cycle.open", _draft_cycle),
     Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open)),
     Audited("do_publish_cycle", "cycle.publish", lambda w, tmp: call(w.closed)),
+    # evidence
+    Audited(
+        "do_attach_evidence",
+        "evidence.attach",
+        lambda w, tmp: call(Value.objects.get(subject=w.subject(w.open, w.unit_a), indicator="RESP"),
+                            SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n")),
+        actor="operator_a",
+    ),
     # imports (the job is queued, not run: IMPORT_JOBS_INLINE is off)
     Audited(
         "do_start_import",

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+# PrivateStorage moved to core; re-exported because migration 0001 names it here.
+from jixiao.core.storage import PrivateStorage as PrivateStorage
+from jixiao.core.storage import private_storage
 from jixiao.imports.choices import ImportKind, JobState
 from jixiao.imports.querysets import ImportJobQuerySet
-
-
-@deconstructible
-class PrivateStorage(FileSystemStorage):
-    """Uploaded files kept outside the public media path, in ``PRIVATE_ROOT`` as it is set when a file is
-    stored or opened (not when the model was loaded): no URL serves them."""
-
-    @property  # FileSystemStorage caches it; this follows the setting
-    def base_location(self) -> str:
-        return str(settings.PRIVATE_ROOT)
-
-    @property
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-
-private_storage = PrivateStorage()
 
 
 def job_file_path(job: ImportJob, name: str) -> str:
