@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from jixiao.core.admin import RestrictedAdmin
+from jixiao.org.forms import UnitForm
 from jixiao.org.models import Category, Person, Unit
 from jixiao.org.services import do_create_category, do_create_person, do_create_unit, do_update_unit
 
@@ -29,7 +30,11 @@ class CategoryAdmin(RestrictedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(RestrictedAdmin):
+    """Units: a new parent moves the unit with its whole subtree (``do_update_unit``); a parent inside that
+    subtree is a form error on the parent field."""
+
     addable = True
+    form = UnitForm
     list_display = ("code", "name", "level", "category", "parent", "active")
     list_filter = ("level", "category", "active")
     search_fields = ("code", "name")
