@@ -133,7 +133,8 @@ def test_a_percentage_on_an_indicator_not_measured_in_percent_is_refused(files: 
     bad = write_csv(tmp_path / "values.csv", [VALUES[0], ("X", "DAYS", "8%")])
     proc = jixiao("score", str(files["scheme"]), "--units", str(files["units"]), "--values", str(bad))
     assert proc.returncode == 2
-    assert "values.csv, row 2, column value: written as a percentage, but DAYS is measured in 天" in proc.stderr
+    assert "values.csv, row 2, column value: 审批平均时长 (DAYS): written as a percentage, but it is measured in 天" \
+        in proc.stderr
 
 
 @pytest.mark.parametrize(("which", "rows", "message"), [
@@ -150,7 +151,7 @@ def test_a_percentage_on_an_indicator_not_measured_in_percent_is_refused(files: 
     ("values", [VALUES[0], ("X", "RESP", "90"), ("Y", "RESP", "80"), ("X", "RESP", "91")],
      "values.csv, row 4, column unit+indicator: duplicate row: this unit and indicator already given at row 2"),
     ("values", [VALUES[0], ("X", "NEG", "-1")],
-     "values.csv, row 2, column value: -1 is negative"),
+     "values.csv, row 2, column value: 负面清单 (NEG): must be 0 or more; got -1"),
     ("values", [("unit", "indicator", "amount"), ("X", "RESP", "90")],
      "values.csv, row 1, column value: missing column 'value' (the header has: unit, indicator, amount)"),
     ("values", [VALUES[0], ("X", "RESP", "90", "extra")],

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from jixiao.engine import Scheme, build_population, parse_scheme, score, subject_points
 from jixiao.engine.scheme import Node
 from jixiao.engine.testing import ratings_frame, units_frame, values_frame
+from jixiao.engine.values import domain
 
 GROUPS = ("superior", "peer", "public")
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
@@ -89,15 +90,22 @@ def populations(draw: st.DrawFn, scheme: Scheme) -> tuple[list[Any], list[Any], 
     units = [(f"U{i}", f"unit {i}", draw(st.sampled_from(["A", "B"]))) for i in range(n)]
     values = []
     ratings = []
-    nonneg = {leaf.code for leaf in scheme.measured_leaves if leaf.rule and leaf.rule.type in ("deduction", "points")}
-    nonneg |= {"BON", "PEN", "VET"}
-    for u, _, _ in units:
+    worth = {cat: subject_points(scheme, cat) for cat in ("A", "B")}
+    for u, _, cat in units:
         for code in scheme.value_codes:
             if draw(st.integers(0, 5)) == 0:
                 continue  # missing
-            v = draw(st.floats(0, 50)) if code in nonneg else draw(finite)
+            # Any value the one value check admits (jixiao.engine.values).
+            d = domain(scheme, code)
             if code == "VET":
                 v = draw(st.sampled_from([0.0, 0.0, 0.0, 1.0]))
+            elif d.kind == "points":  # out of what the item is worth with every indicator present (the least)
+                v = draw(st.floats(0, 1)) * worth[cat][code][1]
+            elif d.whole:
+                v = float(draw(st.integers(0, 50)))
+            else:
+                v = draw(st.floats(-1e3 if d.lo is None else d.lo, min(1e3 if d.hi is None else d.hi, 1e3),
+                                   allow_nan=False))
             values.append((u, code, v))
         for leaf in scheme.rating_leaves:
             assert leaf.rule is not None

@@ -25,8 +25,9 @@ from numpy.typing import NDArray
 
 from jixiao.engine.errors import InputError, InputProblem
 from jixiao.engine.scheme import Scheme
-from jixiao.engine.score import Population
+from jixiao.engine.score import Population, subject_points
 from jixiao.engine.tables import MAX_LISTED, ROW, read_table
+from jixiao.engine.values import check_value, domain
 
 UNIT_COLUMNS = ("unit", "name", "category")
 VALUE_COLUMNS = ("unit", "indicator", "value")
@@ -42,19 +43,25 @@ class Labels:
     values: str = "values"
     ratings: str = "ratings"
     targets: str = "targets"
+    #: The language of the value check's words ("en" or "zh").
+    lang: str = "en"
+    #: Whether row numbers mean something (a file); else (a database) a problem names the unit instead.
+    rows: bool = True
 
 
 class _Collector:
     def __init__(self) -> None:
         self.items: list[InputProblem] = []
 
-    def rows(self, label: str, column: str | None, bad: pl.DataFrame, reason: Iterable[str] | str) -> None:
-        """Report up to MAX_LISTED offending rows of ``bad`` (which has ``_row``), then a count."""
+    def rows(self, label: str, column: str | None, bad: pl.DataFrame, reason: Iterable[str] | str,
+             *, rows: bool = True) -> None:
+        """Report up to MAX_LISTED offending rows of ``bad`` (which has ``_row``), then a count. ``rows``
+        False: the rows are not a file's, so no row number is given (the reason names the unit)."""
         if bad.height == 0:
             return
         reasons = [reason] * min(bad.height, MAX_LISTED) if isinstance(reason, str) else list(reason)
         for row, why in zip(bad[ROW].head(MAX_LISTED).to_list(), reasons, strict=False):
-            self.items.append(InputProblem(label, int(row), column, why))
+            self.items.append(InputProblem(label, int(row) if rows else None, column if rows else None, why))
         if bad.height > MAX_LISTED:
             self.items.append(InputProblem(label, None, column, f"... and {bad.height - MAX_LISTED} more "
                                            "rows with the same problem"))
@@ -182,7 +189,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         all_present = bool(finite.all())
         if not all_present and np.isinf(v).any():
             out.rows(labels.values, "value", _bad(values, np.isinf(v)), "is not a finite number")
-        _check_value_ranges(scheme, values, v, ii, ok, labels.values, out, value_codes)
+        _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
         key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
         if located:
             # A duplicate row (empty values included) marks an already-marked cell.
@@ -216,6 +223,10 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         rating_means, rating_counts = _aggregate_ratings(scheme, u.to_numpy().astype(np.int64),
                                                          i.to_numpy().astype(np.int64), gi,
                                                          ratings["score"].to_numpy(), n)
+    if values is not None:
+        _check_points(scheme, values, v, ii, ui, mat, rating_counts, units["category"].cast(pl.String).to_numpy(),
+                      codes, labels, out, value_codes)
+        out.check()
 
     # Targets ----------------------------------------------------------------------------------
     floors: dict[str, np.ndarray] = {}
@@ -250,37 +261,77 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                       ratings=rating_means, floors=floors, targets=tgts, rating_counts=rating_counts)
 
 
-def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ok: np.ndarray,
-                        label: str, out: _Collector, value_codes: list[str]) -> None:
-    """Values that cannot be: a negative count, bonus, penalty or award; a percentage where the
-    indicator is not measured in %."""
-    nonneg = np.zeros(len(value_codes), dtype=bool)
-    units_of: list[str | None] = []
-    for idx, code in enumerate(value_codes):
-        if code in scheme.bonus.codes or code in scheme.penalty.codes or code in scheme.veto.codes:
-            nonneg[idx] = True
-            units_of.append("points" if code not in scheme.veto.codes else None)
-            continue
-        leaf = scheme.node(code)
-        assert leaf.rule is not None
-        units_of.append(leaf.unit)
-        nonneg[idx] = leaf.rule.type in ("deduction", "points")
-    if not nonneg.any():
-        neg = np.zeros(0, dtype=bool)
-    else:
-        with np.errstate(invalid="ignore"):
-            neg = ok & nonneg[ii] & (v < 0)
-    if neg.any():
-        bad = _bad(frame, neg)
-        out.rows(label, "value", bad, (f"{x:g} is negative; {c} counts incidents or points and cannot be"
-                                       for x, c in bad.select("value", pl.col("indicator").cast(pl.String))
-                                       .head(MAX_LISTED).iter_rows()))
-    if "value__pct" in frame.columns and frame["value__pct"].any():
-        pct_ok = np.array([u is not None and u.strip() in ("%", "％", "百分比") for u in units_of], dtype=bool)
-        wrong = ok & frame["value__pct"].to_numpy() & ~pct_ok[ii]
-        bad = _bad(frame, wrong)
-        out.rows(label, "value", bad, (f"written as a percentage, but {value_codes[int(k)]} is measured in "
-                                       f"{units_of[int(k)] or 'plain numbers'}" for k in ii[wrong][:MAX_LISTED]))
+def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ui: np.ndarray,
+                        ok: np.ndarray, codes: list[str], labels: Labels, out: _Collector,
+                        value_codes: list[str]) -> None:
+    """Values that cannot be, by the one value check (``jixiao.engine.values``): outside the item's domain
+    (a negative count, 150 % of a share, 1.5 incidents, a bonus above the scale), or written as a percentage
+    where the item is not one. Each listed row gets the check's own words. Expert points are checked against
+    what they are worth in ``_check_points``."""
+    doms = [domain(scheme, code) for code in value_codes]
+    lo = np.array([-np.inf if d.lo is None else d.lo for d in doms])
+    hi = np.array([np.inf if d.hi is None else d.hi for d in doms])
+    whole = np.array([d.whole for d in doms], dtype=bool)
+    pct_ok = np.array([d.percent for d in doms], dtype=bool)
+    pct = frame["value__pct"].to_numpy() if "value__pct" in frame.columns else np.zeros(len(v), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        bad = ok & np.isfinite(v) & ((v < lo[ii]) | (v > hi[ii]) | (whole[ii] & (v != np.floor(v)))
+                                     | (pct & ~pct_ok[ii]))
+    if not bad.any():
+        return
+    where = np.flatnonzero(bad)
+    reasons = []
+    for j in where[:MAX_LISTED]:
+        k = int(ii[j])
+        d = doms[k]
+        text = "; ".join(f.text(labels.lang) for f in check_value(d, float(v[j]), percent=bool(pct[j]))
+                         if f.is_error)
+        reasons.append(text if labels.rows else f"{codes[int(ui[j])]}: {text}")
+    out.rows(labels.values, "value", _bad(frame, bad), reasons, rows=labels.rows)
+
+
+def _check_points(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ui: np.ndarray,
+                  mat: np.ndarray, rating_counts: dict[str, np.ndarray], categories: np.ndarray, codes: list[str],
+                  labels: Labels, out: _Collector, value_codes: list[str]) -> None:
+    """Expert points above what the item is worth for the unit (its points x the rule's cap). The worth
+    depends on the unit's category and, under ``missing: exclude``, on which indicators have data, so it
+    is worked out by the engine (``subject_points``) for each such combination that occurs."""
+    leaves = {leaf.code: leaf for leaf in scheme.measured_leaves if leaf.rule is not None
+              and leaf.rule.type == "points"}
+    cols = {k: leaves[c] for k, c in enumerate(value_codes) if c in leaves}
+    if not cols:
+        return
+    mine = np.isin(ii, list(cols)) & np.isfinite(v)
+    if not mine.any():
+        return
+    measured = {leaf.code for leaf in scheme.measured_leaves}
+    col_of = {c: k for k, c in enumerate(value_codes)}
+    cache: dict[tuple[str, frozenset[str] | None], dict[str, tuple[bool, float]]] = {}
+
+    def worth(unit: int) -> dict[str, tuple[bool, float]]:
+        present: frozenset[str] | None = None
+        if scheme.missing == "exclude":
+            present = frozenset({c for c in measured if np.isfinite(mat[unit, col_of[c]])}
+                                | {c for c, n in rating_counts.items() if n[unit].sum() > 0})
+        key = (str(categories[unit]), present)
+        if key not in cache:
+            cache[key] = subject_points(scheme, key[0], present)
+        return cache[key]
+
+    bad_rows: list[int] = []
+    reasons: list[str] = []
+    for j in np.flatnonzero(mine):
+        node = cols[int(ii[j])]
+        points = worth(int(ui[j]))[node.code][1]
+        errors = [f for f in check_value(domain(scheme, node.code, points=points), float(v[j])) if f.is_error]
+        if errors:
+            bad_rows.append(int(j))
+            text = "; ".join(f.text(labels.lang) for f in errors)
+            reasons.append(text if labels.rows else f"{codes[int(ui[j])]}: {text}")
+    if bad_rows:
+        mask = np.zeros(len(v), dtype=bool)
+        mask[bad_rows] = True
+        out.rows(labels.values, "value", _bad(frame, mask), reasons[:MAX_LISTED], rows=labels.rows)
 
 
 def _check_ratings(scheme: Scheme, frame: pl.DataFrame, i: pl.Series, label: str, out: _Collector) -> np.ndarray:

@@ -94,6 +94,9 @@ class Node:
     only: frozenset[str] | None = None
     rule: Rule | None = None
     children: tuple[Node, ...] = ()
+    #: The values that can be (lowest, highest; None: open), when they differ from what the rule and unit
+    #: imply (see ``jixiao.engine.values``): e.g. a growth rate in % that may be negative.
+    range: tuple[float | None, float | None] | None = None
 
     @property
     def is_leaf(self) -> bool:
@@ -107,6 +110,8 @@ class Node:
         out["weight"] = self.weight
         if self.only is not None:
             out["only"] = sorted(self.only)
+        if self.range is not None:
+            out["range"] = list(self.range)
         if self.rule is not None:
             out["rule"] = self.rule.to_dict()
         else:

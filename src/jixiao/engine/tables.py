@@ -118,22 +118,33 @@ def _ragged_rows(p: Path, label: str) -> list[InputProblem]:
 
 
 def _parse_text_numbers(frame: pl.DataFrame, label: str, numeric: Sequence[str]) -> pl.DataFrame:
-    """Parse numeric text columns: '95%' is 95 and marked as a percentage; bad cells are named."""
+    """Parse numeric text columns as ``jixiao.engine.values.parse_number`` does, a whole column at once:
+    full-width digits, '1,234', '95%' (95, marked as a percentage); '9,5' is ambiguous; bad cells are named."""
+    from jixiao.engine.values import FULL_WIDTH_FROM, FULL_WIDTH_TO, THOUSANDS_PATTERN
+
     problems: list[InputProblem] = []
     frame = frame.with_row_index(ROW, offset=2)
     for c in numeric:
-        raw = pl.col(c).str.strip_chars()
+        raw = pl.col(c).str.replace_many(list(FULL_WIDTH_FROM), list(FULL_WIDTH_TO)).str.strip_chars()
         pct = raw.str.ends_with("%").fill_null(False)
-        digits = raw.str.strip_suffix("%").str.strip_chars().str.replace_all(",", "")
-        num = digits.cast(pl.Float64, strict=False)
-        frame = frame.with_columns(num.alias(f"{c}__num"), pct.alias(f"{c}__pct"))
+        digits = raw.str.strip_suffix("%").str.strip_chars()
+        commas = digits.str.contains(",", literal=True).fill_null(False)
+        grouped = digits.str.contains(THOUSANDS_PATTERN).fill_null(False)
+        num = (pl.when(commas & ~grouped).then(None)
+               .otherwise(digits.str.replace_all(",", "", literal=True).cast(pl.Float64, strict=False)))
+        num = pl.when(num.is_finite()).then(num).otherwise(None)
+        frame = frame.with_columns(num.alias(f"{c}__num"), pct.alias(f"{c}__pct"),
+                                   (commas & ~grouped).alias(f"{c}__ambiguous"))
         bad = frame.filter(pl.col(f"{c}__num").is_null() & (pl.col(c).str.strip_chars().str.len_chars() > 0))
-        for row, cell in bad.select(ROW, c).head(MAX_LISTED).iter_rows():
-            problems.append(InputProblem(label, row, c, f"{cell!r} is not a number"))
+        for row, cell, ambiguous in bad.select(ROW, c, f"{c}__ambiguous").head(MAX_LISTED).iter_rows():
+            cell = cell.strip()
+            problems.append(InputProblem(label, row, c, f"{cell!r} is ambiguous: write the decimal point as '.' "
+                                         "(9.5) and the thousands as 1,234" if ambiguous
+                                         else f"{cell!r} is not a number"))
         if bad.height > MAX_LISTED:
             problems.append(InputProblem(label, None, c, f"... and {bad.height - MAX_LISTED} more cells "
                                          "that are not numbers", count=bad.height - MAX_LISTED))
-        frame = frame.drop(c).rename({f"{c}__num": c})
+        frame = frame.drop(c, f"{c}__ambiguous").rename({f"{c}__num": c})
     if problems:
         raise InputError(problems)
     return frame.drop(ROW)

@@ -50,7 +50,8 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,99}$")
 
 _SCHEME_KEYS = {"id", "name", "description", "scale", "missing", "ranking", "tree", "bonus", "penalty",
                 "veto", "grades"}
-_NODE_KEYS = {"code", "name", "description", "unit", "weight", "only", "rule", "children", "kind", "source"}
+_NODE_KEYS = {"code", "name", "description", "unit", "weight", "only", "rule", "children", "kind", "source",
+              "range"}
 _RULE_KEYS: dict[str, set[str]] = {
     "linear": {"floor", "target"},
     "ratio": {"target"},
@@ -284,11 +285,32 @@ def _parse_nodes(p: _Problems, where: str, raw: object, codes: dict[str, str]) -
             children = _parse_nodes(p, f"{nw}.children", item["children"], codes)
         kind = _choice(p, nw, item, "kind", INDICATOR_KINDS, None)
         source = _choice(p, nw, item, "source", DATA_SOURCES, None)
+        value_range = _parse_range(p, f"{nw}.range", item.get("range"), rule)
         if code and name and weight is not None and (rule is not None or children):
             out.append(Node(code=code, name=name, weight=weight, path=nw,
                             unit=_text(p, nw, item, "unit"), description=_text(p, nw, item, "description"),
-                            kind=kind, source=source, only=only, rule=rule, children=children))
+                            kind=kind, source=source, only=only, rule=rule, children=children,
+                            range=value_range))
     return tuple(out)
+
+
+def _parse_range(p: _Problems, where: str, raw: object,
+                 rule: Rule | None) -> tuple[float | None, float | None] | None:
+    """``range: [lowest, highest]`` (either may be null): the values an indicator can take."""
+    if raw is None:
+        return None
+    if rule is None or rule.type == "rating":
+        p.add(where, "only an indicator measured by a value has a range")
+        return None
+    if (not isinstance(raw, list) or len(raw) != 2
+            or not all(x is None or _is_number(x) for x in raw) or raw == [None, None]):
+        p.add(where, "must be [lowest, highest], numbers or null for an open end")
+        return None
+    lo, hi = (None if x is None else float(x) for x in raw)
+    if lo is not None and hi is not None and lo >= hi:
+        p.add(where, f"the lowest value {lo:g} must be below the highest {hi:g}")
+        return None
+    return (lo, hi)
 
 
 def _parse_codes(p: _Problems, where: str, raw: Mapping[str, Any], codes: dict[str, str]) -> tuple[str, ...]:
