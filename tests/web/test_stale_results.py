@@ -77,7 +77,7 @@ def test_touch_data_counts_one_write_and_keeps_the_locked_copy_in_step_without_a
     assert AuditEvent.objects.count() == events
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # see test_audit.py on serialized_rollback
 def test_touch_data_refuses_to_run_outside_a_transaction(world: Any) -> None:
     with pytest.raises(RuntimeError, match="transaction"):
         touch_data(world.open)
