@@ -156,6 +156,7 @@ def unknown_path(request: HttpRequest) -> HttpResponse:
 
 def _mount(target: NinjaAPI) -> None:
     from jixiao.accounts.api import router as accounts_router
+    from jixiao.approval.api import router as approval_router
     from jixiao.audit.api import router as audit_router
     from jixiao.collection.api import router as collection_router
     from jixiao.cycles.api import router as cycles_router
@@ -174,5 +175,6 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/cycles", results_router)
     target.add_router("/values", collection_router)
     target.add_router("/evidence", evidence_router)
+    target.add_router("/approval", approval_router)
     target.add_router("/audit", audit_router)
     target.add_router("/imports", imports_router)

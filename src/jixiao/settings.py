@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "jixiao.schemes",
     "jixiao.cycles",
     "jixiao.collection",
+    "jixiao.approval",
     "jixiao.evidence",
     "jixiao.results",
     "jixiao.web",

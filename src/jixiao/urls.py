@@ -14,6 +14,7 @@ urlpatterns = [
     path("app/", include("jixiao.results.urls")),
     path("app/", include("jixiao.indicators.urls")),
     path("app/", include("jixiao.collection.urls")),
+    path("app/", include("jixiao.approval.urls")),
     path("app/", include("jixiao.evidence.urls")),
     path("app/", include("jixiao.imports.urls")),
     path("healthz", healthz, name="healthz"),

@@ -38,6 +38,10 @@ def check_new_password(password: str, user: User) -> None:
         raise WeakPasswordError(reasons=" ".join(str(m) for m in exc.messages)) from None
 
 
+#: Roles that use the back office; the others work in the app.
+BACK_OFFICE_ROLES = (Role.ADMIN, Role.AUDITOR)
+
+
 def do_create_user(
     username: str,
     role: str,
@@ -47,8 +51,8 @@ def do_create_user(
     units: Iterable[Any] = (),
     name: str = "",
 ) -> User:
-    """Create an account with a role and its units. Office admins and auditors may use the back office
-    (``is_staff``); so may operators, who enter their units' data there until the web UI exists.
+    """Create an account with a role and its units. Only the office and auditors use the back office
+    (``is_staff``); everyone else works in the app.
 
     Without a password the account cannot sign in until one is set; a password given must pass
     ``check_new_password`` (WeakPasswordError otherwise)."""
@@ -58,7 +62,7 @@ def do_create_user(
             username=username,
             role=Role(role),
             first_name=name,
-            is_staff=role in (Role.ADMIN, Role.AUDITOR, Role.OPERATOR, Role.LEADER, Role.RATER),
+            is_staff=role in BACK_OFFICE_ROLES,
         )
         if password:
             check_new_password(password, user)

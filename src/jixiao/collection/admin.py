@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import ForeignKey
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from jixiao.collection.choices import ValueSource
 from jixiao.collection.models import Rating, Target, Value
 from jixiao.collection.querysets import writable_subjects
-from jixiao.collection.services import do_set_rating, do_set_target, do_set_value
+from jixiao.collection.services import check_entered_value, do_set_rating, do_set_target, do_set_value, lang
 from jixiao.core.admin import RestrictedAdmin
+from jixiao.core.errors import JixiaoError
 
 
 class _CollectionAdmin(RestrictedAdmin):
@@ -34,25 +37,73 @@ class _CollectionAdmin(RestrictedAdmin):
         return ["subject", "indicator"] if obj is not None else []
 
 
+class ValueAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # a ModelForm of Value
+    """The value as typed, checked by the one value check (its messages beside the field), with the version
+    the page was based on: a save over someone else's newer one is refused, not an overwrite."""
+
+    value = forms.CharField(label=_("value"), max_length=64)
+    base_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Value
+        fields = ("subject", "indicator", "value", "note", "explanation")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["value"] = f"{self.instance.value:g}"
+            self.initial["base_version"] = self.instance.version
+        else:
+            self.initial["base_version"] = 0
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        subject = data.get("subject") or (self.instance.subject if self.instance.pk else None)
+        indicator = data.get("indicator") or self.instance.indicator
+        text = data.get("value")
+        if subject is None or not indicator or text is None:
+            return data
+        try:
+            _number, findings = check_entered_value(subject, indicator, text)
+        except JixiaoError as exc:
+            self.add_error("indicator", exc.text)
+            return data
+        errors = [f.text(lang()) for f in findings if f.is_error]
+        warnings = [f.text(lang()) for f in findings if not f.is_error]
+        if errors:
+            self.add_error("value", "; ".join(errors))
+        elif warnings and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", " ".join(warnings) + " " + _("Give a short explanation to save it."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The value field is text here; the model's float is set by the service.
+        value = self.cleaned_data.pop("value", None)
+        super()._post_clean()  # type: ignore[misc]  # Django's BaseModelForm hook, not in the stubs
+        if value is not None:
+            self.cleaned_data["value"] = value
+
+
 @admin.register(Value)
 class ValueAdmin(_CollectionAdmin):
     kind = "value"
+    form = ValueAdminForm
     list_select_related = ("subject", "cycle", "entered_by")
-    list_display = ("subject", "indicator", "value", "source", "entered_by", "entered_at", "cycle")
-    list_filter = ("cycle", "source", "indicator")
+    list_display = ("subject", "indicator", "value", "version", "source", "entered_by", "entered_at", "cycle")
+    list_filter = ("cycle", "source", "office_item", "indicator")
     search_fields = ("subject__code", "subject__name", "indicator")
-    fields = ("subject", "indicator", "value", "note", "evidence")
+    fields = ("subject", "indicator", "value", "note", "explanation", "base_version")
 
     def save_model(self, request: HttpRequest, obj: Value, form: Any, change: bool) -> None:
-        evidence = form.cleaned_data.get("evidence") if "evidence" in form.changed_data else None
         saved = do_set_value(
-            obj.subject,
-            obj.indicator,
-            obj.value,
+            form.cleaned_data.get("subject") or obj.subject,
+            form.cleaned_data.get("indicator") or obj.indicator,
+            form.cleaned_data["value"],
             actor=request.user,
             source=ValueSource.MANUAL,
             note=obj.note,
-            evidence=evidence or None,
+            version=form.cleaned_data.get("base_version") or 0,
+            explanation=form.cleaned_data.get("explanation") or "",
         )
         obj.pk = saved.pk
 

@@ -1,61 +1,77 @@
-"""The data-entry form (填报表), built per subject from the scheme."""
+"""The data-entry form (填报表), built per subject from the scheme.
+
+Each item has the value as typed (text: the service parses and checks it with the one value check), the
+version and the text the user's page was based on (a save changes only what the user changed, and a save
+based on an older version is a conflict), an explanation for a value the check warns about, an explicit
+"delete" box and an evidence file."""
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.engine.scheme import Node
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+from jixiao.evidence.forms import EvidenceField
 
 
-def parse_number(raw: str) -> float:
-    """A number as people type it: full-width digits, a thousands comma, a trailing %."""
-    text = raw.strip().translate(str.maketrans("０１２３４５６７８９．－，％", "0123456789.-,%"))
-    text = text.replace(",", "").rstrip("%").strip()
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
+@dataclass(frozen=True)
+class Item:
+    """One row of the form: an item's code, name, unit, whether the user may write it, and its stored value."""
 
-
-class NumberField(forms.CharField):
-    """A value field that accepts what ``parse_number`` accepts; empty means "no value"."""
-
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # a number, not text
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_number(text)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a number."), code="invalid") from None
+    code: str
+    name: str
+    unit: str | None
+    writable: bool
+    stored: Any  # the Value, or None
 
 
 class EntryForm(forms.Form):
-    """One value and one evidence file per indicator the subject reports."""
+    """Fields per item: ``v_`` value, ``ver_`` base version, ``o_`` base text, ``x_`` explanation, ``d_``
+    delete, ``e_`` evidence."""
 
-    def __init__(self, *args: Any, leaves: list[Node], initial_values: dict[str, float], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: list[Item], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.leaves = leaves
-        for leaf in leaves:
-            v = initial_values.get(leaf.code)
-            self.fields[f"v_{leaf.code}"] = NumberField(
-                label=leaf.name, required=False, initial=(f"{v:g}" if v is not None else ""),
+        self.items = items
+        for item in items:
+            v = item.stored
+            shown = f"{v.value:g}" if v is not None else ""
+            disabled = not item.writable
+            self.fields[f"v_{item.code}"] = forms.CharField(
+                label=item.name, required=False, initial=shown, max_length=64, disabled=disabled,
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-            self.fields[f"e_{leaf.code}"] = forms.FileField(label=_("evidence"), required=False)
+            self.fields[f"ver_{item.code}"] = forms.IntegerField(
+                required=False, min_value=0, initial=v.version if v is not None else 0, widget=forms.HiddenInput,
+                disabled=disabled)
+            self.fields[f"o_{item.code}"] = forms.CharField(required=False, initial=shown, widget=forms.HiddenInput,
+                                                            disabled=disabled)
+            self.fields[f"x_{item.code}"] = forms.CharField(
+                label=_("explanation"), required=False, max_length=500, disabled=disabled,
+                initial=v.explanation if v is not None else "")
+            self.fields[f"d_{item.code}"] = forms.BooleanField(label=_("delete this value"), required=False,
+                                                               disabled=disabled or v is None)
+            self.fields[f"e_{item.code}"] = EvidenceField(disabled=disabled)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for leaf in self.leaves:
-            f = data.get(f"e_{leaf.code}")
-            if f is not None and f.size > MAX_EVIDENCE_BYTES:
-                self.add_error(f"e_{leaf.code}", _("An evidence file may be at most 10 MB."))
-        return data
+    def changes(self) -> list[tuple[Item, str, int, str, bool, Any]]:
+        """What the user changed: (item, text, base version, explanation, delete, evidence) per changed item.
+        A field left as it was shown is no change, whatever is stored now."""
+        out = []
+        for item in self.items:
+            if not item.writable:
+                continue
+            data = self.cleaned_data
+            text = (data.get(f"v_{item.code}") or "").strip()
+            base = (data.get(f"o_{item.code}") or "").strip()
+            version = data.get(f"ver_{item.code}")
+            explanation = (data.get(f"x_{item.code}") or "").strip()
+            delete = bool(data.get(f"d_{item.code}"))
+            evidence = data.get(f"e_{item.code}")
+            old_explanation = item.stored.explanation if item.stored is not None else ""
+            if delete or text != base or evidence or (explanation and explanation != old_explanation):
+                out.append((item, text, version if version is not None else 0, explanation, delete, evidence))
+        return out
 
-    def rows(self) -> list[tuple[Node, Any, Any]]:
-        return [(leaf, self[f"v_{leaf.code}"], self[f"e_{leaf.code}"]) for leaf in self.leaves]
+    def rows(self) -> list[tuple[Item, Any, Any, Any, Any, Any, Any]]:
+        return [(item, self[f"v_{item.code}"], self[f"ver_{item.code}"], self[f"o_{item.code}"],
+                 self[f"x_{item.code}"], self[f"d_{item.code}"], self[f"e_{item.code}"]) for item in self.items]

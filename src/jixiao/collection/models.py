@@ -47,7 +47,8 @@ class Target(models.Model):
 
 class Value(models.Model):
     """An actual value (实际值) of one indicator (or bonus, penalty, veto item) for one subject, with where
-    it came from: source, who entered it and when, a note and an evidence file."""
+    it came from: source, who entered it and when, a note, its version, and the check's warnings with the
+    explanation given. Its evidence files are ``jixiao.evidence``'s."""
 
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="values", verbose_name=_("cycle"))
     subject = models.ForeignKey(
@@ -68,7 +69,14 @@ class Value(models.Model):
     )
     entered_at = models.DateTimeField(_("entered"))
     note = models.TextField(_("note"), blank=True)
-    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
+    #: Counts the saves of this value: a save based on an older version is a conflict, never an overwrite.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    #: Entered by the office only (bonus, penalty, veto, expert points, automatic sources), from the scheme.
+    office_item = models.BooleanField(_("office's item"), default=False)
+    #: The value check's warnings when it was saved (far from last year, unusual), for review, and the
+    #: explanation the person who saved it gave.
+    warnings = models.TextField(_("warnings"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
 
     objects = ValueQuerySet.as_manager()
 
@@ -86,6 +94,11 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject.code} {self.indicator} = {self.value:g}"
+
+    @property
+    def flagged(self) -> bool:
+        """Saved despite a warning of the value check: for review."""
+        return bool(self.warnings)
 
 
 class Rating(models.Model):

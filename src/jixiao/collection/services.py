@@ -10,24 +10,42 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of
-from jixiao.audit.models import AuditEvent
 from jixiao.audit.services import record_event, snapshot
 from jixiao.collection.choices import ValueSource
-from jixiao.collection.errors import ImportRefusedError, InvalidValueError, UnknownIndicatorError
+from jixiao.collection.errors import (
+    ExplanationRequiredError,
+    ImportRefusedError,
+    InvalidValueError,
+    NotYoursToEnterError,
+    UnknownIndicatorError,
+    ValueRefusedError,
+    VersionConflictError,
+)
 from jixiao.collection.models import Rating, Target, Value
-from jixiao.collection.querysets import writable_subjects
+from jixiao.collection.querysets import UNLOCKED, value_codes_for, writable_subjects
 from jixiao.core.choices import Action
 from jixiao.core.errors import ImportTooManyRowsError, PermissionDeniedError, Problems, validate
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
-from jixiao.cycles.services import lock_cycle, require_state
-from jixiao.engine import InputError
+from jixiao.cycles.services import lock_cycle, require_state, touch_data
+from jixiao.engine import InputError, subject_points
 from jixiao.engine.tables import read_table
+from jixiao.engine.values import (
+    Domain,
+    Finding,
+    NumberError,
+    check_text,
+    check_value,
+    domain,
+    is_office_item,
+    office_codes,
+    usual_range,
+)
 
 
 def _user(actor: Any) -> Any:
@@ -58,50 +76,177 @@ def _finite(field: str, x: float | None, *, optional: bool = False) -> float | N
     return float(x)
 
 
+def lang() -> str:
+    """The value check's language for the active one: ``en`` or ``zh``."""
+    return "en" if (translation.get_language() or "").startswith("en") else "zh"
+
+
+def previous_values(subject: Subject, codes: Iterable[str] | None = None) -> dict[str, float]:
+    """Last year's values of the subject's unit (the latest earlier cycle of the same scheme family that
+    assessed it), by indicator."""
+    earlier = (Subject.objects.filter(unit_id=subject.unit_id, cycle__year__lt=subject.cycle.year)
+               .order_by("-cycle__year").values_list("pk", flat=True).first())
+    if earlier is None:
+        return {}
+    qs = Value.objects.filter(subject_id=earlier)
+    if codes is not None:
+        qs = qs.filter(indicator__in=list(codes))
+    return dict(qs.values_list("indicator", "value"))
+
+
+def usual_ranges(cycle: Cycle, codes: Iterable[str], *, exclude: int | None = None) -> dict[str, tuple[float, float]]:
+    """Per indicator, the usual range of this cycle's values across units (Tukey's fences), where enough
+    units have a value; ``exclude`` leaves one subject out (the one being checked)."""
+    rows: dict[str, list[float]] = {}
+    qs = Value.objects.filter(cycle=cycle, indicator__in=list(codes))
+    if exclude is not None:
+        qs = qs.exclude(subject_id=exclude)
+    for code, v in qs.values_list("indicator", "value"):
+        rows.setdefault(code, []).append(v)
+    return {code: r for code, vs in rows.items() if (r := usual_range(vs)) is not None}
+
+
+def value_domain(subject: Subject, indicator: str, *, present: Iterable[str] | None = None) -> Domain:
+    """The domain of ``indicator`` for ``subject``: expert points up to what the item is worth for it (its
+    category, and under ``missing: exclude`` the indicators it has data for)."""
+    scheme = subject.cycle.scheme.engine
+    if indicator not in scheme.value_codes:
+        raise UnknownIndicatorError(indicator=indicator, what=_("a measured indicator or adjustment item"))
+    node = scheme.node(indicator) if indicator in {leaf.code for leaf in scheme.measured_leaves} else None
+    if node is not None and node.rule is not None and node.rule.type == "points":
+        if present is None and scheme.missing == "exclude":
+            present = {*Value.objects.filter(subject_id=subject.pk).values_list("indicator", flat=True),
+                       *Rating.objects.filter(subject_id=subject.pk).values_list("indicator", flat=True), indicator}
+        points = subject_points(scheme, subject.category, set(present) if present is not None else None)
+        return domain(scheme, indicator, points=points[indicator][1])
+    return domain(scheme, indicator)
+
+
+def check_entered_value(subject: Subject, indicator: str, value: float | str, *, percent: bool = False
+                        ) -> tuple[float | None, list[Finding]]:
+    """The one value check for a value entered for ``subject`` (text as typed, or a number): the value and
+    the findings, errors first, with last year's value and this year's usual range for the warnings."""
+    d = value_domain(subject, indicator)
+    previous = previous_values(subject, [indicator]).get(indicator)
+    usual = usual_ranges(subject.cycle, [indicator], exclude=subject.pk).get(indicator)
+    if isinstance(value, str):
+        return check_text(d, value, previous=previous, usual=usual)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueRefusedError(text=NumberError("not_number", str(value)).finding(d.name, d.code).text(lang()))
+    return float(value), check_value(d, float(value), percent=percent, previous=previous, usual=usual)
+
+
+def _refuse(findings: list[Finding], explanation: str) -> str:
+    """Raise for errors, or for warnings without an explanation; return the warnings' text to store."""
+    errors = [f.text(lang()) for f in findings if f.is_error]
+    if errors:
+        raise ValueRefusedError(text="; ".join(errors))
+    warnings = " ".join(f.text(lang()) for f in findings if not f.is_error)
+    if warnings and not explanation.strip():
+        raise ExplanationRequiredError(text=warnings)
+    return warnings
+
+
+def _who(value: Value) -> str:
+    return value.entered_by.get_username() if value.entered_by else _("an import")
+
+
+def _check_writable(actor: Any, subject: Subject, indicator: str) -> None:
+    """The indicator is among what ``actor`` may write for the subject now (``value_codes_for``), else a
+    refusal saying why: the office's item, or the unit's data are locked."""
+    if indicator in value_codes_for(_user(actor) if actor is not None else None, subject):
+        return
+    scheme = subject.cycle.scheme.engine
+    if is_office_item(scheme, indicator) and (actor is not None and role_of(actor) != Role.ADMIN):
+        why = _("only the assessment office enters this item")
+    else:
+        why = _("the unit's data are submitted or approved and locked; they must be returned or reopened first")
+    raise NotYoursToEnterError(indicator=scheme.item_name(indicator), why=why)
+
+
 def do_set_value(
     subject: Subject,
     indicator: str,
-    value: float,
+    value: float | str,
     *,
     actor: Any,
     source: str = ValueSource.MANUAL,
     note: str = "",
     evidence: File[Any] | None = None,
+    version: int | None = None,
+    explanation: str = "",
+    percent: bool = False,
 ) -> Value:
     """Enter (or correct) a subject's value of an indicator, with its provenance. Only while the cycle is
-    open."""
+    open, by who may write this kind of item (``value_codes_for``), and only what passes the one value
+    check (a warning needs ``explanation``).
+
+    ``version`` is the version the user's value is based on: 0 for "there was no value", else the version
+    they read. A save based on an older version is refused with both values (``VersionConflictError``). None
+    skips the comparison: only for the system and the office's own tools, never for a user's form or the API.
+    """
     with transaction.atomic():
         cycle = lock_cycle(subject.cycle_id)
         require_state(cycle, [CycleState.OPEN], _("entering values"))
         subject = _check_subject(actor, subject, "value")
+        subject.cycle = cycle
         if indicator not in cycle.scheme.engine.value_codes:
             raise UnknownIndicatorError(
                 indicator=indicator, what=_("a measured indicator or adjustment item")
             )
-        number = _number("value", value)
+        _check_writable(actor, subject, indicator)
         row = Value.objects.select_for_update().filter(subject=subject, indicator=indicator).first()
+        name = cycle.scheme.engine.item_name(indicator)
+        number, findings = check_entered_value(subject, indicator, value, percent=percent)
+        if number is None:
+            raise ValueRefusedError(text="; ".join(f.text(lang()) for f in findings) or _("the value is empty"))
+        if version is not None and version != (row.version if row is not None else 0):
+            if row is None:
+                raise VersionConflictError(indicator=name, by="-", at="-", current=_("deleted"), yours=f"{number:g}")
+            raise VersionConflictError(indicator=name, by=_who(row), at=timezone.localtime(row.entered_at)
+                                       .strftime("%Y-%m-%d %H:%M:%S"), current=f"{row.value:g}", yours=f"{number:g}",
+                                       version=row.version)
+        warnings = _refuse(findings, explanation)
         before = snapshot(row) if row is not None else None
         if row is None:
-            row = Value(cycle=cycle, subject=subject, indicator=indicator)
+            row = Value(cycle=cycle, subject=subject, indicator=indicator, version=0)
         row.value, row.source, row.note = number, ValueSource(source), note
         row.entered_by, row.entered_at = _user(actor), timezone.now()
-        if evidence is not None:
-            row.evidence = evidence
+        row.version += 1
+        row.office_item = is_office_item(cycle.scheme.engine, indicator)
+        row.warnings, row.explanation = warnings, explanation.strip() if warnings else ""
         validate(row, validate_unique=False, validate_constraints=False)
         row.save()
+        touch_data(cycle)
         record_event("value.set", actor=actor, obj=row, before=before, after=snapshot(row))
+        if evidence is not None:
+            from jixiao.evidence.services import do_attach_evidence
+
+            do_attach_evidence(row, evidence, actor=actor)
     return row
 
 
-def do_delete_value(value: Value, *, actor: Any) -> None:
-    """Remove a value (the indicator becomes missing). Only while the cycle is open."""
+def do_delete_value(value: Value, *, actor: Any, version: int | None = None) -> None:
+    """Remove a value (the indicator becomes missing): an explicit action, never the side effect of a field
+    left empty. Only while the cycle is open; ``version`` as for ``do_set_value``."""
     with transaction.atomic():
         cycle = lock_cycle(value.cycle_id)
         require_state(cycle, [CycleState.OPEN], _("deleting values"))
+        current = Value.objects.restrict(actor, Action.VIEW).filter(pk=value.pk).first()
+        if current is None:
+            raise VersionConflictError(indicator=value.indicator, by="-", at="-", current=_("deleted"), yours="-")
+        subject = current.subject
+        subject.cycle = cycle
+        _check_writable(actor, subject, current.indicator)
         value = Value.objects.get_for(actor, Action.CHANGE, pk=value.pk)
+        if version is not None and version != value.version:
+            raise VersionConflictError(indicator=cycle.scheme.engine.item_name(value.indicator), by=_who(value),
+                                       at=timezone.localtime(value.entered_at).strftime("%Y-%m-%d %H:%M:%S"),
+                                       current=f"{value.value:g}", yours=_("delete"), version=value.version)
         before = snapshot(value)
         record_event("value.delete", actor=actor, obj=value, before=before, after=None)
         value.delete()
+        touch_data(cycle)
 
 
 def do_set_target(
@@ -135,6 +280,7 @@ def do_set_target(
         if row.floor is None and row.target is None:
             raise InvalidValueError(field="target", reason="give a floor, a target or both")
         row.save()
+        touch_data(cycle)
         record_event("target.set", actor=actor, obj=row, before=before, after=snapshot(row))
     return row
 
@@ -183,6 +329,7 @@ def do_set_rating(
             )
         row.score, row.rated_at = number, timezone.now()
         row.save()
+        touch_data(cycle)
         record_event("rating.set", actor=actor, obj=row, before=before, after=snapshot(row))
     return row
 
@@ -205,10 +352,11 @@ def do_import_values(
     label: str | None = None,
 ) -> dict[str, int]:
     """Import a values file (``unit, indicator, value``; .csv or .xlsx) into an open cycle, all or nothing:
-    every problem is named by file, row and column and nothing changes. Existing values are replaced."""
+    every problem is named by file, row and column and nothing changes. Existing values are replaced. Each
+    value goes through the one value check, as typed in the file."""
     path = Path(path)
     try:
-        frame = read_table(path, VALUE_COLUMNS, numeric=("value",))
+        frame = read_table(path, VALUE_COLUMNS)
     except InputError as exc:
         raise ImportRefusedError.from_input_error(exc) from None
     if max_rows is not None and frame.height > max_rows:
@@ -229,7 +377,7 @@ def do_import_values(
 
 def do_load_values(
     cycle: Cycle,
-    rows: Iterable[tuple[int, str, str, float | None]],
+    rows: Iterable[tuple[int, str, str, float | str | None]],
     *,
     actor: Any,
     source: str = ValueSource.IMPORT,
@@ -237,19 +385,28 @@ def do_load_values(
     digest: str = "",
     progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Load many values (row number, subject code, indicator, value) into an open cycle, all or nothing.
+    """Load many values (row number, subject code, indicator, value as text or number) into an open cycle,
+    all or nothing, by the same rules as one value: who may write which item, and the one value check (its
+    errors refuse the file; its warnings are kept on the value for review, the file being the explanation).
     One audit event records the batch (its label and SHA-256 when from a file, the counts, every change)."""
     with transaction.atomic():
         cycle = lock_cycle(cycle)
         require_state(cycle, [CycleState.OPEN], _("importing values"))
-        allowed = writable_subjects(actor, "value").filter(cycle=cycle)
-        subjects = dict(allowed.values_list("code", "pk"))
+        scheme = cycle.scheme.engine
+        user = _user(actor) if actor is not None else None
+        allowed = writable_subjects(user, "value").filter(cycle=cycle)
+        subjects = {code: (pk, cat, unit) for code, pk, cat, unit in
+                    allowed.values_list("code", "pk", "category", "unit_id")}
+        unlocked = set(allowed.filter(UNLOCKED).values_list("pk", flat=True))
         known = set(Subject.objects.filter(cycle=cycle).values_list("code", flat=True))
-        codes = set(cycle.scheme.engine.value_codes)
+        codes = set(scheme.value_codes)
+        office = office_codes(scheme)
+        is_office = user is None or role_of(user) == Role.ADMIN
+        doms = {code: domain(scheme, code) for code in codes}
         problems = Problems()
         seen: dict[tuple[str, str], int] = {}
-        good: list[tuple[int, str, float]] = []
-        for k, (row, unit, ind, val) in enumerate(rows, start=1):
+        good: list[tuple[int, int, str, float, list[Finding]]] = []
+        for k, (row, unit, ind, raw) in enumerate(rows, start=1):
             if progress is not None and k % PROGRESS_EVERY == 0:
                 progress("checking", k)
             if unit not in subjects:
@@ -261,43 +418,51 @@ def do_load_values(
                 problems.add((label, row, "unit", why))
                 continue
             if ind not in codes:
-                problems.add(
-                    (
-                        label,
-                        row,
-                        "indicator",
-                        f"{ind!r} is not an indicator of {cycle.scheme.code} that takes values",
-                    )
-                )
+                problems.add((label, row, "indicator",
+                              f"{ind!r} is not an indicator of {cycle.scheme.code} that takes values"))
                 continue
-            if val is None or not math.isfinite(val):
-                problems.add((label, row, "value", "is not a number"))
+            pk = subjects[unit][0]
+            if ind in office and not is_office:
+                problems.add((label, row, "indicator", str(NotYoursToEnterError(
+                    indicator=scheme.item_name(ind), why=_("only the assessment office enters this item")))))
+                continue
+            if ind not in office and pk not in unlocked:
+                problems.add((label, row, "indicator", str(NotYoursToEnterError(
+                    indicator=scheme.item_name(ind), why=_("the unit's data are submitted or approved and "
+                                                          "locked; they must be returned or reopened first")))))
                 continue
             if (unit, ind) in seen:
-                problems.add(
-                    (
-                        label,
-                        row,
-                        None,
-                        f"duplicate row: {unit} {ind} already given at row {seen[(unit, ind)]}",
-                    )
-                )
+                problems.add((label, row, None,
+                              f"duplicate row: {unit} {ind} already given at row {seen[(unit, ind)]}"))
                 continue
             seen[(unit, ind)] = row
-            good.append((subjects[unit], ind, float(val)))
+            text = raw if isinstance(raw, str) else ("" if raw is None else repr(float(raw)))
+            number, findings = check_text(doms[ind], text)
+            if number is None and not findings:
+                findings = [NumberError("not_number", "").finding(doms[ind].name, ind)]
+            errors = [f for f in findings if f.is_error]
+            if errors:
+                problems.add((label, row, "value", "; ".join(f.text(lang()) for f in errors)))
+                continue
+            assert number is not None
+            good.append((row, pk, ind, number, findings))
+        if problems:
+            raise problems.refusal()
+        _check_imported_points(cycle, good, {pk: cat for pk, cat, _u in subjects.values()}, label, problems)
         if problems:
             raise problems.refusal()
         if progress is not None:
             progress("writing", len(good))
         existing = {
-            (s, i): (pk, v)
-            for pk, s, i, v in Value.objects.filter(cycle=cycle).values_list(
-                "pk", "subject_id", "indicator", "value"
+            (s, i): (pk, v, ver)
+            for pk, s, i, v, ver in Value.objects.filter(cycle=cycle).values_list(
+                "pk", "subject_id", "indicator", "value", "version"
             )
         }
-        now, user = timezone.now(), _user(actor)
-        replaced = [existing[(s, i)][0] for s, i, _v in good if (s, i) in existing]
-        changes = [[s, i, existing.get((s, i), (None, None))[1], v] for s, i, v in good]
+        warned = _import_warnings(cycle, good, {pk: unit for pk, _c, unit in subjects.values()})
+        now = timezone.now()
+        replaced = [existing[(s, i)][0] for _r, s, i, _v, _f in good if (s, i) in existing]
+        changes = [[s, i, existing.get((s, i), (None, None, 0))[1], v] for _r, s, i, v, _f in good]
         Value.objects.filter(pk__in=replaced).delete()
         Value.objects.bulk_create(
             [
@@ -310,12 +475,18 @@ def do_load_values(
                     entered_by=user,
                     entered_at=now,
                     note=f"import {label}",
+                    version=existing.get((s, i), (None, None, 0))[2] + 1,
+                    office_item=i in office,
+                    warnings=warned.get((s, i), ""),
+                    explanation=_("imported from %(file)s") % {"file": label} if (s, i) in warned else "",
                 )
-                for s, i, v in good
+                for _r, s, i, v, _f in good
             ],
             batch_size=5000,
         )
-        counts = {"rows": len(good), "created": len(good) - len(replaced), "replaced": len(replaced)}
+        touch_data(cycle)
+        counts = {"rows": len(good), "created": len(good) - len(replaced), "replaced": len(replaced),
+                  "flagged": len(warned)}
         record_event(
             "value.import",
             actor=actor,
@@ -330,6 +501,60 @@ def do_load_values(
             },
         )
     return counts
+
+
+def _check_imported_points(cycle: Cycle, good: list[tuple[int, int, str, float, list[Finding]]],
+                           category: dict[int, str], label: str, problems: Problems) -> None:
+    """Expert points of an import against what the item is worth for each subject (with the file's values
+    counted as present)."""
+    scheme = cycle.scheme.engine
+    points = {leaf.code for leaf in scheme.measured_leaves if leaf.rule is not None and leaf.rule.type == "points"}
+    mine = [g for g in good if g[2] in points]
+    if not mine:
+        return
+    present: dict[int, set[str]] = {}
+    if scheme.missing == "exclude":
+        for s, i in Value.objects.filter(cycle=cycle).values_list("subject_id", "indicator"):
+            present.setdefault(s, set()).add(i)
+        for s, i in Rating.objects.filter(cycle=cycle).values_list("subject_id", "indicator"):
+            present.setdefault(s, set()).add(i)
+        for _r, s, i, _v, _f in good:
+            present.setdefault(s, set()).add(i)
+    cache: dict[tuple[str, frozenset[str] | None], dict[str, tuple[bool, float]]] = {}
+    for row, s, i, v, _f in mine:
+        key = (category[s], frozenset(present.get(s, ())) if scheme.missing == "exclude" else None)
+        if key not in cache:
+            cache[key] = subject_points(scheme, key[0], key[1])
+        errors = [f for f in check_value(domain(scheme, i, points=cache[key][i][1]), v) if f.is_error]
+        if errors:
+            problems.add((label, row, "value", "; ".join(f.text(lang()) for f in errors)))
+
+
+def _import_warnings(cycle: Cycle, good: list[tuple[int, int, str, float, list[Finding]]],
+                     unit_of: dict[int, int]) -> dict[tuple[int, str], str]:
+    """The value check's warnings on imported values (far from last year, unusual across units), by
+    (subject, indicator): kept on the values for review."""
+    if not good:
+        return {}
+    scheme = cycle.scheme.engine
+    codes = {i for _r, _s, i, _v, _f in good}
+    earlier = {}
+    prev_cycle = (Cycle.objects.filter(year__lt=cycle.year, subjects__unit_id__in=set(unit_of.values()))
+                  .order_by("-year").values_list("pk", flat=True).first())
+    if prev_cycle is not None:
+        earlier = {(u, i): v for u, i, v in Value.objects.filter(cycle_id=prev_cycle, indicator__in=codes)
+                   .values_list("subject__unit_id", "indicator", "value")}
+    values: dict[str, list[float]] = {}
+    for i, v in Value.objects.filter(cycle=cycle, indicator__in=codes).values_list("indicator", "value"):
+        values.setdefault(i, []).append(v)
+    usual = {i: r for i, vs in values.items() if (r := usual_range(vs)) is not None}
+    out: dict[tuple[int, str], str] = {}
+    for _r, s, i, v, _f in good:
+        found = check_value(domain(scheme, i), v, previous=earlier.get((unit_of[s], i)), usual=usual.get(i))
+        warnings = [f.text(lang()) for f in found if not f.is_error]
+        if warnings:
+            out[(s, i)] = " ".join(warnings)
+    return out
 
 
 def do_load_ratings(
@@ -382,6 +607,7 @@ def do_load_ratings(
         replaced = len(stale)
         Rating.objects.filter(pk__in=stale).delete()
         Rating.objects.bulk_create(good, batch_size=5000)
+        touch_data(cycle)
         record_event(
             "rating.import",
             actor=actor,
@@ -391,19 +617,3 @@ def do_load_ratings(
             after={"label": label, "rows": len(good), "replaced": replaced},
         )
     return len(good)
-
-
-def do_submit_values(subject: Subject, *, actor: Any) -> AuditEvent:
-    """Submit (报送) a subject's values as they stand: one audit event listing every value with its time and
-    evidence file. Only while the cycle is open, and only by someone who may enter the subject's values."""
-    with transaction.atomic():
-        cycle = lock_cycle(subject.cycle_id)
-        require_state(cycle, [CycleState.OPEN], _("submitting values"))
-        subject = Subject.objects.get_for(actor, Action.VIEW, pk=subject.pk)
-        if not writable_subjects(actor, "value").filter(pk=subject.pk).exists():
-            raise PermissionDeniedError(action=Action.CHANGE.label, what="value")
-        values = {v.indicator: {"value": v.value, "entered_at": v.entered_at, "evidence": v.evidence.name or ""}
-                  for v in Value.objects.filter(subject=subject).order_by("indicator")}
-        return record_event("values.submit", actor=actor, obj=subject, object_repr=f"{cycle.code} {subject.code}",
-                            before=None, after={"cycle": cycle.code, "subject": subject.code, "count": len(values),
-                                                "values": values})

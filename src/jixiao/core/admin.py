@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from unfold.admin import ModelAdmin
@@ -17,6 +17,18 @@ from unfold.admin import ModelAdmin
 from jixiao.core.choices import Action
 from jixiao.core.errors import JixiaoError
 from jixiao.core.roles import Role, role_of
+
+#: The back office is the office's (and auditors', read only by ``restrict``); every other role uses the app.
+BACK_OFFICE = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+def back_office_user(request: HttpRequest) -> bool:
+    """Whether the request's user may use the back office at all."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and role_of(user) in BACK_OFFICE)
+
+
+admin.site.has_permission = back_office_user  # type: ignore[method-assign]  # the site's own check: an operator marked staff gets the login page
 
 
 class RestrictedAdmin(ModelAdmin):  # type: ignore[misc]  # unfold is untyped
@@ -35,7 +47,7 @@ class RestrictedAdmin(ModelAdmin):  # type: ignore[misc]  # unfold is untyped
         return qs.order_by(*ordering) if ordering else qs
 
     def _staff(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
+        return back_office_user(request)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._staff(request) and (self.view_roles is None or role_of(request.user) in self.view_roles)

@@ -183,7 +183,9 @@ def _read_xlsx(p: Path, label: str, columns: Sequence[str], numeric: Sequence[st
                 v = cell.value if cell is not None else None
                 is_pct = bool(cell is not None and isinstance(v, int | float) and not isinstance(v, bool)
                               and "%" in str(getattr(cell, "number_format", "") or ""))
-                data[c].append(_cell_text(v, is_pct))
+                text = _cell_text(v, is_pct)
+                # A column read as text keeps what Excel shows: a cell formatted as a percentage reads "95%".
+                data[c].append(text + "%" if is_pct and c not in numeric and text is not None else text)
                 pct[c].append(is_pct)
     finally:
         wb.close()

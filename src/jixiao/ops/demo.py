@@ -15,6 +15,7 @@ from typing import Any
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import User
 from jixiao.accounts.services import do_create_user
+from jixiao.collection.models import Value
 from jixiao.collection.services import do_load_ratings, do_load_values, do_set_target
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
@@ -71,6 +72,7 @@ ACCOUNTS = [
     Account("office", Role.ADMIN, "", "考核办管理员：后台全部功能"),
     Account("operator", Role.OPERATOR, "SFS-A01", "市场监督管理局填报员：只能填报本单位、仅在填报期"),
     Account("leader", Role.LEADER, "SFS-D01", "东城区负责人：可查看本区及所属街道"),
+    Account("director", Role.LEADER, "SFS-A01", "市场监督管理局局长：审核本局报送的数据"),
     Account("rater", Role.RATER, "", "评价人：只能看到并修改自己的评分"),
     Account("auditor", Role.AUDITOR, "", "审计：只读，可查看审计日志"),
 ]
@@ -214,6 +216,48 @@ def _import_jobs(cycle: Cycle) -> None:
             do_start_import("values", upload, actor=office, cycle=cycle)
 
 
+def _approval(cycle: Cycle) -> None:
+    """Where the units' data of the open cycle stand: most districts submitted and approved, some accepted
+    by the office, one returned with a reason, the rest still being entered; a value the check flagged, saved
+    with its explanation; an evidence file kept with its history."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.approval.services import (
+        do_accept_values,
+        do_approve_values,
+        do_return_values,
+        do_submit_values,
+    )
+    from jixiao.collection.services import do_set_value
+    from jixiao.evidence.services import do_attach_evidence
+
+    subjects = {s.code: s for s in Subject.objects.filter(cycle=cycle)}
+    a01 = subjects["SFS-A01"]
+    # 市场监督管理局: the operator's unit, still entering; a flagged value with its explanation, and evidence.
+    task = Value.objects.get(subject=a01, indicator="TASK") if Value.objects.filter(
+        subject=a01, indicator="TASK").exists() else None
+    if task is not None:
+        pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+               b"trailer<</Root 1 0 R>>\n%%EOF\n")
+        do_attach_evidence(task, SimpleUploadedFile("年度重点任务台账-初稿.pdf", pdf, "application/pdf"), actor=None)
+        do_attach_evidence(task, SimpleUploadedFile("年度重点任务台账.pdf", pdf + b"%final\n", "application/pdf"),
+                           actor=None)
+    rect = Value.objects.filter(subject=a01, indicator="RECT").first()
+    if rect is not None:
+        do_set_value(a01, "RECT", 42.0, actor=None,
+                     explanation="审计整改事项年中新增 37 项，完成率较上年明显下降（已报分管领导）")
+    for code in ("SFS-D01", "SFS-D02", "SFS-D03", "SFS-D04"):
+        do_submit_values(subjects[code], actor=None)
+        do_approve_values(subjects[code], actor=None)
+    for code in ("SFS-D01", "SFS-D02"):
+        do_accept_values(subjects[code], actor=None)
+    for code in ("SFS-A02", "SFS-A03", "SFS-A04"):
+        do_submit_values(subjects[code], actor=None)
+    do_submit_values(subjects["SFS-A05"], actor=None)
+    do_return_values(subjects["SFS-A05"], actor=None,
+                     reason="安全生产扣分项缺少应急管理部门的通报文件，请补充佐证材料后重新报送")
+
+
 def load_demo(stdout: Any = None) -> bool:
     """Create the demo city unless it exists; return whether it was created."""
     if Cycle.objects.filter(code=CYCLE_THIS).exists():
@@ -259,6 +303,7 @@ def load_demo(stdout: Any = None) -> bool:
     do_open_cycle(this, actor=None)
     _fill(rng, this, skills, missing=0.02)
     _import_jobs(this)
+    _approval(this)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
         stdout.write(

@@ -25,6 +25,7 @@ from jixiao.cycles.models import Cycle, Subject
 from jixiao.engine import Scheme, quota_limit, rule_text, subject_points
 from jixiao.engine.rules import fraction
 from jixiao.engine.scheme import Node
+from jixiao.evidence.models import Evidence
 from jixiao.results.models import Result
 
 #: A node earning at least this share of its points is green, at least YELLOW yellow, else red (红黄绿灯, 001).
@@ -228,6 +229,8 @@ def scorecard(user: Any, subject: Subject, lang: str) -> Scorecard:
     result = Result.objects.restrict(user, Action.VIEW).filter(subject=subject).first()
     values = {v.indicator: v for v in Value.objects.restrict(user, Action.VIEW).filter(subject=subject)}
     targets = {t.indicator: t for t in Target.objects.restrict(user, Action.VIEW).filter(subject=subject)}
+    files = dict(Evidence.objects.restrict(user, Action.VIEW).filter(subject=subject, replaced_at__isnull=True)
+                 .values_list("indicator", "name"))
     points = result.points if result is not None else {}
     app, avail = applicable_and_available(scheme, subject.category, result, present=set(values))
     lines: list[NodeLine] = []
@@ -243,7 +246,7 @@ def scorecard(user: Any, subject: Subject, lang: str) -> Scorecard:
             a = avail.get(n.code, 0.0) if applies else 0.0
             lines.append(NodeLine(n, depth, v.value if v else None, fl, tg, t is not None, earned, a,
                                   status_of(earned, a) if applies else "na", rule_in_words(n, lang, fl, tg),
-                                  v.evidence.name if v and v.evidence else ""))
+                                  files.get(n.code, "")))
             if n.children:
                 walk(n.children, depth + 1)
 

@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("cycles:list"), _("Cycles")))
         if role in (Role.ADMIN, Role.OPERATOR):
             items.append((reverse("collection:entry_list"), _("Data entry")))
+        if role in (Role.ADMIN, Role.LEADER, Role.AUDITOR):
+            items.append((reverse("approval:latest"), _("Approval")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
             items.append((reverse("imports:list"), _("Imports")))
