@@ -175,7 +175,7 @@ SERVICES: list[Audited] = [
         lambda w, tmp: call("2027", "2027年度考核", w.open.scheme, year=2027, units=[w.unit_a, w.unit_b]),
     ),
     Audited("do_open_cycle", "cycle.open", _draft_cycle),
-    Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open)),
+    Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open, confirm=True)),
     Audited("do_publish_cycle", "cycle.publish", lambda w, tmp: call(w.closed)),
     # evidence
     Audited(

@@ -62,7 +62,7 @@ def test_each_state_refuses_what_does_not_fit(world: Any) -> None:
     with pytest.raises(CycleStateError):
         do_publish_cycle(open_cycle, actor=None)
     with pytest.raises(CycleStateError):
-        do_close_cycle(published, actor=None)
+        do_close_cycle(published, actor=None, confirm=True)
     subject = world.subject(published, world.unit_a)
     with pytest.raises(CycleStateError) as exc:
         do_set_value(subject, "RESP", 90, actor=world.personas["admin"])
@@ -70,7 +70,7 @@ def test_each_state_refuses_what_does_not_fit(world: Any) -> None:
 
 
 def test_closing_scores_and_publishing_is_audited(world: Any) -> None:
-    cycle = do_close_cycle(world.open, actor=world.personas["admin"])
+    cycle = do_close_cycle(world.open, actor=world.personas["admin"], confirm=True)
     assert cycle.state == "closed"
     assert cycle.results.count() == 3
     cycle = do_publish_cycle(cycle, actor=world.personas["admin"])
@@ -82,7 +82,7 @@ def test_only_the_office_moves_a_cycle(world: Any) -> None:
     from jixiao.core.errors import PermissionDeniedError
 
     with pytest.raises(PermissionDeniedError):
-        do_close_cycle(world.open, actor=world.personas["leader"])
+        do_close_cycle(world.open, actor=world.personas["leader"], confirm=True)
 
 
 def test_a_bad_period_is_refused_with_a_stable_code(world: Any) -> None:
@@ -149,3 +149,21 @@ def test_a_staff_appraisal_cycle_scores_people(world: Any) -> None:
 
     seen = Result.objects.restrict(world.personas["leader"], Action.VIEW).filter(cycle=cycle)
     assert not seen.exists()  # provisional results of an open cycle
+
+
+def test_closing_with_units_not_accepted_lists_them_and_needs_a_confirmation(world: Any) -> None:
+    from jixiao.approval.services import do_accept_values, do_submit_values
+    from jixiao.cycles.errors import UnacceptedDataError
+
+    admin = world.personas["admin"]
+    subjects = list(world.open.subjects.order_by("code"))
+    do_submit_values(subjects[0], actor=admin)
+    do_accept_values(subjects[0], actor=admin)
+    with pytest.raises(UnacceptedDataError) as exc:
+        do_close_cycle(world.open, actor=admin)
+    for s in subjects[1:]:
+        assert s.code in exc.value.text
+    assert subjects[0].code not in exc.value.text.split(":", 1)[1]
+    world.open.refresh_from_db()
+    assert world.open.state == "open"  # nothing changed
+    assert do_close_cycle(world.open, actor=admin, confirm=True).state == "closed"

@@ -91,7 +91,7 @@ def build_city(prefix: str, n: int, *, year: int = 2026) -> Any:
         do_load_ratings(cycle, [(u.code, "LEAD", g, f"{g}-1", 70.0 + k % 30)
                                 for k, u in enumerate(units) for g in ("superior", "peer", "public")], actor=None)
         if y < year:
-            do_close_cycle(cycle, actor=None)
+            do_close_cycle(cycle, actor=None, confirm=True)
             do_publish_cycle(cycle, actor=None)
         else:
             do_compute_cycle(cycle, actor=None)

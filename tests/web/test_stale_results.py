@@ -175,7 +175,7 @@ def test_the_note_line_keeps_text_as_text() -> None:
 
 def test_closing_scores_the_latest_data_so_a_closed_cycle_is_up_to_date(world: Any, client_as: Any) -> None:
     change_a_value(world)
-    closed = do_close_cycle(world.open, actor=None)
+    closed = do_close_cycle(world.open, actor=None, confirm=True)
     assert not closed.results_stale
     assert closed.computed_version == closed.data_version
     page = client_as(world, "operator_a").get(f"/app/cycles/{closed.code}/units/A/").content.decode()

@@ -19,3 +19,12 @@ class SubjectError(JixiaoError):
     code = "invalid_subjects"
     status = 422
     message = _("The subjects are not valid: {problems}")
+
+
+class UnacceptedDataError(JixiaoError):
+    """Closing a cycle while some units' data are not accepted by the office needs an explicit confirmation."""
+
+    code = "unaccepted_data"
+    status = 409
+    message = _("The data of {count} units are not accepted yet: {units}. Tick the confirmation to close the cycle "
+                "anyway.")

@@ -14,7 +14,7 @@ from jixiao.audit.services import record_event, snapshot
 from jixiao.core.choices import Action
 from jixiao.core.errors import validate
 from jixiao.cycles.choices import CycleState, PeriodKind, SubjectKind
-from jixiao.cycles.errors import CycleStateError, SubjectError
+from jixiao.cycles.errors import CycleStateError, SubjectError, UnacceptedDataError
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.org.models import Person, Unit
 
@@ -152,11 +152,23 @@ def do_open_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
     )
 
 
-def do_close_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
-    """open -> closed: data entry ends and the cycle is scored (in the same transaction)."""
+def unaccepted_subjects(cycle: Cycle) -> Any:
+    """The cycle's subjects whose data the office has not accepted (``jixiao.approval``)."""
+    from jixiao.approval.choices import SubmissionState
+
+    return Subject.objects.filter(cycle=cycle).exclude(submission__state=SubmissionState.ACCEPTED).order_by("code")
+
+
+def do_close_cycle(cycle: Cycle, *, actor: Any, confirm: bool = False) -> Cycle:
+    """open -> closed: data entry ends and the cycle is scored (in the same transaction). While some units'
+    data are not accepted by the office, only with ``confirm`` (the refusal lists them)."""
     from jixiao.results.services import do_compute_cycle
 
     with transaction.atomic():
+        pending = list(unaccepted_subjects(lock_cycle(cycle)).values_list("code", flat=True))
+        if pending and not confirm:
+            shown = "、".join(pending[:20]) + ("……" if len(pending) > 20 else "")
+            raise UnacceptedDataError(count=len(pending), units=shown)
         cycle = _transition(
             cycle,
             actor=actor,

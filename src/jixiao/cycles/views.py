@@ -63,7 +63,8 @@ def cycle_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     actions: dict[str, tuple[Callable[[], Any], str]] = {
         "open": (lambda: do_open_cycle(cycle, actor=user), _("The cycle is open for data entry.")),
         "compute": (lambda: do_compute_cycle(cycle, actor=user), _("The results were recomputed.")),
-        "close": (lambda: do_close_cycle(cycle, actor=user), _("The cycle is closed and scored.")),
+        "close": (lambda: do_close_cycle(cycle, actor=user, confirm=request.POST.get("confirm") == "1"),
+                  _("The cycle is closed and scored.")),
         "publish": (lambda: do_publish_cycle(cycle, actor=user), _("The results are published.")),
     }
     if action not in actions:

@@ -285,7 +285,7 @@ def load_demo(stdout: Any = None) -> bool:
     _fill(rng, last, skills, missing=0.01)
     veto_unit = Subject.objects.get(cycle=last, code="SFS-A05")  # 应急管理局: a major accident in 2025
     do_load_values(last, [(2, veto_unit.code, "MAJOR", 1.0)], actor=None, label="veto (demo)")
-    do_close_cycle(last, actor=None)
+    do_close_cycle(last, actor=None, confirm=True)
     do_publish_cycle(last, actor=None)
 
     this = do_create_cycle(
