@@ -128,7 +128,10 @@ def test_a_value_keeps_its_provenance_and_evidence(world: Any, settings: Any, tm
         evidence=SimpleUploadedFile("预算执行.pdf", b"%PDF-1.4 ..."),
     )
     assert (value.source, value.entered_by, value.note) == ("manual", operator, "财政一体化系统截图")
-    assert value.evidence.name.startswith("evidence/")
-    assert Path(value.evidence.path).read_bytes() == b"%PDF-1.4 ..."
+    from jixiao.evidence.models import Evidence
+
+    evidence = Evidence.objects.get(value=value)
+    assert evidence.file.name.startswith("evidence/") and evidence.name == "预算执行.pdf"
+    assert Path(evidence.file.path).read_bytes() == b"%PDF-1.4 ..."
     event = AuditEvent.objects.order_by("-seq").first()
-    assert event.after["evidence"] == value.evidence.name
+    assert event.action == "evidence.attach"

@@ -43,7 +43,14 @@ EXPECTED_ERRORS = {
     ("get", "/api/cycles/{code}"): {404},
     ("get", "/api/cycles/{code}/results"): {404},
     ("get", "/api/cycles/{code}/results/{unit}"): {404, 422},
-    ("post", "/api/values/"): {401, 403, 404, 409, 422},
+    ("post", "/api/values/"): {401, 403, 404, 409, 422, 428},
+    ("get", "/api/values/{cycle}/{unit}/"): {401, 404},
+    ("get", "/api/values/{cycle}/{unit}/{indicator}"): {401, 404},
+    ("delete", "/api/values/{cycle}/{unit}/{indicator}"): {401, 403, 404, 409, 422, 428},
+    ("get", "/api/approval/{cycle}/"): {401},
+    ("post", "/api/approval/{cycle}/{unit}/{step}"): {401, 403, 404, 409, 422},
+    ("post", "/api/units/"): {401, 403, 404, 409, 422},
+    ("patch", "/api/units/{code}"): {401, 403, 404, 409, 422},
     ("get", "/api/audit/events"): {422},
     ("get", "/api/audit/verify"): {404},
     ("get", "/api/imports/"): {422},
@@ -214,7 +221,7 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
     operation's path: its own cycles, units, scheme and values, seen or not, open or published."""
     scheme = world.published.scheme
     cycles = [c.code for c in (world.published, world.open, world.closed)]
-    value = {"indicator": "RESP", "value": 95.5, "note": "财政一体化系统"}
+    value = {"indicator": "EXEC", "value": 95.5, "note": "财政一体化系统", "version": 0}
     return {
         "/api/schemes/{code}/{version}.yaml": [{"path_parameters": {"code": scheme.code, "version": scheme.version}}],
         "/api/cycles/{code}": [{"path_parameters": {"code": c}} for c in cycles],
@@ -230,6 +237,17 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         + [{"body": {"cycle": "2026", "unit": "A", "indicator": "LEAD", "value": 1e300}}],
         "/api/audit/events": [{"query": {"limit": 3}}],
         "/api/imports/": [{"query": {"limit": 3}}],
+        "/api/units/{code}": [{"path_parameters": {"code": u}, "body": b} for u in ("A", "A1", "NOPE")
+                              for b in ({"name": "市场监管局（新）"}, {"parent": "A1"}, {"parent": None})],
+        "/api/values/{cycle}/{unit}/": [{"path_parameters": {"cycle": c, "unit": u}} for c in cycles
+                                        for u in ("A", "B")],
+        "/api/values/{cycle}/{unit}/{indicator}": [{"path_parameters": {"cycle": c, "unit": u, "indicator": i},
+                                                    "query": {"version": 1}}
+                                                   for c in cycles for u in ("A", "B") for i in ("EXEC", "NEG")],
+        "/api/approval/{cycle}/": [{"path_parameters": {"cycle": c}} for c in cycles],
+        "/api/approval/{cycle}/{unit}/{step}": [{"path_parameters": {"cycle": "2026", "unit": u, "step": st},
+                                                 "body": {"reason": "核对"}}
+                                                for u in ("A", "B") for st in ("submit", "return", "accept")],
     }
 
 

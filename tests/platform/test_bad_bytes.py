@@ -140,9 +140,10 @@ def test_ordinary_chinese_text_still_passes(shared_world: Any, db: Any) -> None:
     client = _client(shared_world, "public")
     assert client.get("/public/2025/", {"q": "市场监管"}).status_code == 200
     assert client.get("/api/cycles/%E4%B8%8D%E5%AD%98%E5%9C%A8").status_code == 404  # 不存在: simply absent
-    r = _client(shared_world, "operator_a").post(
-        "/api/values/", json.dumps({**JSON_VALUE, "note": "财政一体化系统截图"}), content_type="application/json"
-    )
+    client = _client(shared_world, "operator_a")
+    version = client.get("/api/values/2026/A/RESP").json()["version"]
+    r = client.post("/api/values/", json.dumps({**JSON_VALUE, "note": "财政一体化系统截图", "version": version}),
+                    content_type="application/json")
     assert r.status_code == 200, r.content
 
 
@@ -153,11 +154,16 @@ def test_an_evidence_file_may_hold_nul_bytes_but_not_the_text_fields_beside_it(
     settings.MEDIA_ROOT = str(tmp_path)
     client = _client(shared_world, "operator_a")
     pdf = b"%PDF-1.4\n1 0 obj\x00\x00\xff\xfe stream\x00"
-    data = {"v_RESP": "95.5", "action": "save", "e_RESP": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
+    old = Value.objects.filter(subject__cycle__code="2026", subject__code="A", indicator="RESP").first()
+    base = {"ver_RESP": old.version if old else 0, "o_RESP": f"{old.value:g}" if old else ""}
+    data = {**base, "v_RESP": "95.5", "action": "save",
+            "e_RESP": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
     r = client.post("/app/cycles/2026/entry/A/", data)
     assert r.status_code == 302, r.content[:500]
     value = Value.objects.get(subject__cycle__code="2026", subject__code="A", indicator="RESP")
-    with value.evidence.open("rb") as stored:
+    from jixiao.evidence.models import Evidence
+
+    with Evidence.objects.get(value=value, replaced_at__isnull=True).file.open("rb") as stored:
         assert stored.read() == pdf
     data = {"v_RESP": "9\x006", "action": "save", "e_RESP": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
     r = client.post("/app/cycles/2026/entry/A/", data)
