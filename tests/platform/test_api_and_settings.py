@@ -131,7 +131,8 @@ def test_a_value_keeps_its_provenance_and_evidence(world: Any, settings: Any, tm
     from jixiao.evidence.models import Evidence
 
     evidence = Evidence.objects.get(value=value)
-    assert evidence.file.name.startswith("evidence/") and evidence.name == "预算执行.pdf"
+    assert evidence.file.name.startswith("evidence/")
+    assert evidence.name == "预算执行.pdf"
     assert Path(evidence.file.path).read_bytes() == b"%PDF-1.4 ..."
     event = AuditEvent.objects.order_by("-seq").first()
     assert event.action == "evidence.attach"
