@@ -29,14 +29,14 @@ APPROVAL = "/app/cycles/2026/approval/A/"
 def shoot(page: Any, name: str, focus: str) -> int:
     """Screenshots of the page as it is, at desktop then phone width (the same page laid out again, not
     reloaded: a page answering a post is shown as it was answered): ``<name>-<width>.png`` what the user sees
-    with ``focus`` scrolled into view, ``<name>-<width>-full.png`` the whole page (where the sticky buttons
+    with ``focus`` in the middle of the screen, ``<name>-<width>-full.png`` the whole page (where the sticky buttons
     show where the screen's bottom was). Answers the page's width on the phone (more than the phone's: it
     scrolls sideways)."""
     SHOTS.mkdir(exist_ok=True)
     width = 0
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(size)
-        page.locator(focus).first.scroll_into_view_if_needed()
+        page.locator(focus).first.evaluate("el => el.scrollIntoView({block: 'center'})")
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"))
         page.screenshot(path=str(SHOTS / f"{name}-{label}-full.png"), full_page=True)
         width = page.evaluate("document.documentElement.scrollWidth")
