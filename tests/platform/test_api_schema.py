@@ -237,6 +237,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         + [{"body": {"cycle": "2026", "unit": "A", "indicator": "LEAD", "value": 1e300}}],
         "/api/audit/events": [{"query": {"limit": 3}}],
         "/api/imports/": [{"query": {"limit": 3}}],
+        "/api/evidence/": [{"query": {"cycle": c, "unit": "A", "limit": 3}} for c in cycles],
+        "/api/evidence/{pk}/file": [{"path_parameters": {"pk": 1}}],
         "/api/units/{code}": [{"path_parameters": {"code": u}, "body": b} for u in ("A", "A1", "NOPE")
                               for b in ({"name": "市场监管局（新）"}, {"parent": "A1"}, {"parent": None})],
         "/api/values/{cycle}/{unit}/": [{"path_parameters": {"cycle": c, "unit": u}} for c in cycles

@@ -76,7 +76,7 @@ def test_a_bad_file_changes_nothing_and_names_every_row_and_column(
     )
     assert _run("import", "values", str(file), "--cycle", "2026") == 2
     err = capsys.readouterr().err
-    assert "values.csv, row 5, column value: 'abc' is not a number" in err
+    assert "values.csv, row 5, column value: 预算执行率（EXEC）：“abc”不是数字" in err
     file.write_text("unit,indicator,value\nA,RESP,93\nZZ,RESP,90\nA,NOPE,1\nA,RESP,94\n", encoding="utf-8")
     assert _run("import", "values", str(file), "--cycle", "2026") == 2
     err = capsys.readouterr().err

@@ -59,6 +59,19 @@ Call = tuple[tuple[Any, ...], dict[str, Any]]
 Recipe = Callable[[Any, Path], Call]
 
 
+def _submitted(w: Any) -> None:
+    from jixiao.approval.services import do_submit_values
+
+    do_submit_values(w.subject(w.open, w.unit_a), actor=None)
+
+
+def _accepted(w: Any) -> None:
+    from jixiao.approval.services import do_accept_values
+
+    _submitted(w)
+    do_accept_values(w.subject(w.open, w.unit_a), actor=None)
+
+
 def call(*args: Any, **kwargs: Any) -> Call:
     """The arguments of one call, ``actor`` aside."""
     return args, kwargs
@@ -127,7 +140,7 @@ SERVICES: list[Audited] = [
     Audited(
         "do_set_value",
         "value.set",
-        lambda w, tmp: call(w.subject(w.open, w.unit_a), "RESP", 96.5),
+        lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 96.5),
         actor="operator_a",
     ),
     Audited(
@@ -154,7 +167,7 @@ SERVICES: list[Audited] = [
     Audited(
         "do_load_values",
         "value.import",
-        lambda w, tmp: call(w.open, [(2, "A", "RESP", 96.0), (3, "A", "EXEC", 98.0)]),
+        lambda w, tmp: call(w.open, [(2, "A", "NEG", 1.0), (3, "A", "EXEC", 98.0)]),
         actor="operator_a",
     ),
     Audited(
@@ -164,9 +177,37 @@ SERVICES: list[Audited] = [
     ),
     Audited(
         "do_submit_values",
-        "values.submit",
+        "submission.submit",
         lambda w, tmp: call(w.subject(w.open, w.unit_a)),
         actor="operator_a",
+    ),
+    Audited(
+        "do_withdraw_values",
+        "submission.withdraw",
+        lambda w, tmp: (_submitted(w), call(w.subject(w.open, w.unit_a), reason="漏填一项"))[1],
+        actor="operator_a",
+    ),
+    Audited(
+        "do_approve_values",
+        "submission.approve",
+        lambda w, tmp: (_submitted(w), call(w.subject(w.open, w.unit_a)))[1],
+        actor="leader",
+    ),
+    Audited(
+        "do_return_values",
+        "submission.return",
+        lambda w, tmp: (_submitted(w), call(w.subject(w.open, w.unit_a), reason="缺少佐证材料"))[1],
+        actor="leader",
+    ),
+    Audited(
+        "do_accept_values",
+        "submission.accept",
+        lambda w, tmp: (_submitted(w), call(w.subject(w.open, w.unit_a)))[1],
+    ),
+    Audited(
+        "do_reopen_values",
+        "submission.reopen",
+        lambda w, tmp: (_accepted(w), call(w.subject(w.open, w.unit_a), reason="审计发现数据有误"))[1],
     ),
     # cycles
     Audited(
@@ -181,7 +222,7 @@ SERVICES: list[Audited] = [
     Audited(
         "do_attach_evidence",
         "evidence.attach",
-        lambda w, tmp: call(Value.objects.get(subject=w.subject(w.open, w.unit_a), indicator="RESP"),
+        lambda w, tmp: call(Value.objects.get(subject=w.subject(w.open, w.unit_a), indicator="EXEC"),
                             SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n")),
         actor="operator_a",
     ),

@@ -18,6 +18,7 @@ from jixiao.collection.errors import InvalidValueError, VersionRequiredError
 from jixiao.collection.models import Value
 from jixiao.collection.services import do_delete_value, do_set_value
 from jixiao.core.choices import Action
+from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Subject
 
 router = Router(tags=["values"])
@@ -64,8 +65,11 @@ def _if_match(request: HttpRequest) -> int | None:
         raise InvalidValueError(field="If-Match", reason=f"{raw!r} is not a version number") from None
 
 
-def _base_version(request: HttpRequest, subject: Subject, indicator: str, given: int | None) -> int:
+def _base_version(request: HttpRequest, subject: Subject, indicator: str, given: int | None) -> int | None:
+    """The version the change is based on; None (no comparison) only where the service refuses anyway."""
     version = given if given is not None else _if_match(request)
+    if version is None and subject.cycle.state != CycleState.OPEN:
+        return None  # the cycle takes no values: the service says so (409 cycle_state), not "give a version"
     if version is None:
         stored = Value.objects.filter(subject=subject, indicator=indicator).values_list("version", flat=True).first()
         if stored is None:
@@ -96,6 +100,7 @@ def set_value(request: HttpRequest, response: HttpResponse, payload: ValueIn) ->
     """Enter or change a value (an operator for their own units' items while their data are open; the office
     for any unit and its own items, while the cycle is open)."""
     subject = Subject.objects.get_for(request.user, Action.VIEW, cycle__code=payload.cycle, code=payload.unit)
+    subject = Subject.objects.select_related("cycle").get(pk=subject.pk)
     version = _base_version(request, subject, payload.indicator, payload.version)
     value = do_set_value(subject, payload.indicator, payload.value, actor=request.user, source="api",
                          note=payload.note, version=version, explanation=payload.explanation)
