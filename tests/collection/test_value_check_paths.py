@@ -24,7 +24,6 @@ import html
 import math
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from jixiao.engine.values import check_text, domain, usual_range
 from jixiao.results.errors import ComputeInputError
 from jixiao.results.services import do_compute_cycle
 
-from .conftest import DIGI_OTHERS, LAST_YEAR_A, PathsWorld, client_for
+from .conftest import ADMIN_ADD, DIGI_OTHERS, LAST_YEAR_A, PathsWorld, client_for, entry_page, entry_url, item_messages
 
 PATHS = ("service", "web", "api", "admin", "import_csv", "import_xlsx", "compute")
 
@@ -104,11 +103,6 @@ CASES = [
 
 #: Cases also run in English, on every path.
 ENGLISH = ("TASK='150'", "TASK='40'", "NEG='8%'")
-
-ADMIN_ADD = ("admin: the back office's add form refuses every value the check passes with 'value: This field "
-             "cannot be null.' (ValueAdminForm._post_clean pops the text before the model's full_clean, which "
-             "then sees value None); changing an existing value works")
-
 
 def known_bug(path: str, case: Case) -> str | None:
     """Why a path is expected to differ from the check for a case, while the difference stands (strict xfail)."""
@@ -186,51 +180,10 @@ def via_service(world: PathsWorld, case: Case, tmp: Path) -> Outcome:
     return Outcome("ok")
 
 
-class _Inputs(HTMLParser):
-    """The form fields a browser would send: enabled inputs with their values (no files, unticked boxes)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, str] = {}
-        self.disabled: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        name = a.get("name")
-        if tag != "input" or not name:
-            return
-        if "disabled" in a:
-            self.disabled.add(name)
-            return
-        kind = a.get("type", "text")
-        if kind == "file" or (kind == "checkbox" and "checked" not in a):
-            return
-        self.fields[name] = a.get("value") or ""
-
-
-def page_inputs(content: str) -> _Inputs:
-    parser = _Inputs()
-    parser.feed(content)
-    return parser
-
-
-def item_messages(content: str, code: str) -> list[tuple[str, str]]:
-    """The (level, text) messages shown with an item of the entry form."""
-    m = re.search(rf'<fieldset[^>]*id="ind-{re.escape(code)}".*?</fieldset>', content, re.S)
-    assert m is not None, f"{code} is not on the page"
-    return [(level, html.unescape(text)) for level, text in
-            re.findall(r'<p class="msg [^"]*" data-level="([^"]+)">(.*?)</p>', m.group(0), re.S)]
-
-
-def entry_url(world: PathsWorld, unit: str = "A") -> str:
-    return f"/app/cycles/{world.cycle.code}/entry/{unit}/"
-
-
 def via_web(world: PathsWorld, case: Case, tmp: Path) -> Outcome:
     client = client_for(world, "admin", _http_lang())
-    page = client.get(entry_url(world))
-    assert page.status_code == 200
-    inputs = page_inputs(page.content.decode())
+    status, inputs = entry_page(world, client, "admin")
+    assert status == 200
     assert f"v_{case.code}" in inputs.fields, f"the office cannot write {case.code} on the page"
     data = {**inputs.fields, f"v_{case.code}": case.text, "action": "save"}
     r = client.post(entry_url(world), data)
@@ -425,7 +378,7 @@ def test_a_warned_value_is_saved_with_an_explanation_and_flagged(
                          explanation=why)
         elif path == "web":
             client = client_for(world, "admin")
-            inputs = page_inputs(client.get(entry_url(world)).content.decode())
+            inputs = entry_page(world, client, "admin")[1]
             r = client.post(entry_url(world), {**inputs.fields, f"v_{case.code}": case.text,
                                                f"x_{case.code}": why, "action": "save"})
             assert r.status_code == 302
