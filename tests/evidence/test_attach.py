@@ -22,7 +22,7 @@ from jixiao.evidence.models import Evidence
 from jixiao.evidence.services import do_attach_evidence
 
 
-def _value(world: Any, indicator: str = "RESP", unit: Any = None) -> Value:
+def _value(world: Any, indicator: str = "EXEC", unit: Any = None) -> Value:
     return Value.objects.get(subject=world.subject(world.open, unit or world.unit_a), indicator=indicator)
 
 
@@ -45,7 +45,7 @@ def test_an_allowed_file_is_stored_privately_with_its_size_and_digest(
     evidence.refresh_from_db()
     assert (evidence.name, evidence.content_type, evidence.size) == (name, content_type, len(data))
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
-    assert (evidence.cycle, evidence.subject, evidence.indicator) == (value.cycle, value.subject, "RESP")
+    assert (evidence.cycle, evidence.subject, evidence.indicator) == (value.cycle, value.subject, "EXEC")
     assert evidence.uploaded_by == world.personas["operator_a"]
     assert evidence.current
     path = Path(evidence.file.path)
@@ -133,7 +133,7 @@ def test_only_those_who_may_change_the_value_attach(world: Any, files: Any, sett
 
 def test_nothing_is_attached_once_the_cycle_is_closed(world: Any, files: Any) -> None:
     with pytest.raises(PermissionDeniedError):
-        do_attach_evidence(Value.objects.get(subject=world.subject(world.published, world.unit_a), indicator="RESP"),
+        do_attach_evidence(Value.objects.get(subject=world.subject(world.published, world.unit_a), indicator="EXEC"),
                            files.upload("报表.pdf", files.pdf()), actor=world.personas["operator_a"])
 
 
@@ -153,12 +153,14 @@ def test_a_refusal_inside_the_callers_transaction_rolls_the_whole_save_back(worl
 
     def save() -> None:
         with transaction.atomic():
-            value = do_set_value(world.subject(world.open, world.unit_a), "EXEC", 12.0, actor=operator)
+            value = do_set_value(world.subject(world.open, world.unit_a), "EXEC", 96.0, actor=operator)
             do_attach_evidence(value, files.upload("通知.html", files.HTML), actor=operator)
 
+    before = _value(world, "EXEC").value
     with pytest.raises(EvidenceRefusedError):
         save()
-    assert _value(world, "EXEC").value != 12.0
+    assert before != 96.0
+    assert _value(world, "EXEC").value == before
 
 
 def test_deleting_the_value_keeps_its_files(world: Any, files: Any) -> None:
@@ -167,5 +169,5 @@ def test_deleting_the_value_keeps_its_files(world: Any, files: Any) -> None:
     do_delete_value(value, actor=world.personas["operator_a"])
     evidence.refresh_from_db()
     assert evidence.value is None
-    assert (evidence.subject.code, evidence.indicator) == ("A", "RESP")
+    assert (evidence.subject.code, evidence.indicator) == ("A", "EXEC")
     assert Path(evidence.file.path).exists()

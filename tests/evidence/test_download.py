@@ -24,7 +24,7 @@ from jixiao.evidence.services import do_attach_evidence
 
 @pytest.fixture
 def attached(world: Any, files: Any) -> Evidence:
-    value = Value.objects.get(subject=world.subject(world.open, world.unit_a), indicator="RESP")
+    value = Value.objects.get(subject=world.subject(world.open, world.unit_a), indicator="EXEC")
     return do_attach_evidence(value, files.upload("统计报表 2026.pdf", files.pdf()),
                               actor=world.personas["operator_a"])
 
@@ -145,7 +145,7 @@ def test_the_api_lists_visible_evidence_and_serves_the_file(
         world: Any, files: Any, client_as: Any, attached: Evidence) -> None:
     listed = client_as(world, "leader").get("/api/evidence/", {"cycle": world.open.code, "unit": "A"}).json()
     assert [(e["id"], e["name"], e["unit"], e["indicator"], e["current"], e["uploaded_by"]) for e in listed] == [
-        (attached.pk, "统计报表 2026.pdf", "A", "RESP", True, "op-a")]
+        (attached.pk, "统计报表 2026.pdf", "A", "EXEC", True, "op-a")]
     assert listed[0]["sha256"] == attached.sha256
     assert client_as(world, "leader").get("/api/evidence/", {"unit": "B"}).json() == []
     assert client_as(world, "operator_b").get("/api/evidence/").json() == []

@@ -6,6 +6,7 @@ nothing."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-
-from jixiao.evidence.models import Evidence
 
 # serialized_rollback: the migrations run here touch tables that other apps' migrations filled (see
 # tests/platform/test_audit_migration.py).
@@ -57,21 +56,23 @@ def test_files_attached_to_values_become_evidence_rows(before_copy: Any, world: 
         value_model.objects.filter(subject__cycle__code=world.open.code, subject__code="A",
                                    indicator=indicator).update(evidence=name)
 
-    _migrate(AFTER)
-    rows = {e.indicator: e for e in Evidence.objects.filter(subject__code="A")}
+    apps = _migrate(AFTER)  # the models as they are right after the copy (later migrations change Value)
+    evidence_model = apps.get_model("evidence", "Evidence")
+    rows = {e.indicator: e for e in evidence_model.objects.filter(subject__code="A").select_related("value")}
     assert sorted(rows) == ["DAYS", "RESP"]  # the missing file is skipped
     pdf = rows["RESP"]
     assert (pdf.name, pdf.content_type, pdf.size) == ("报表.pdf", "application/pdf", len(files.pdf()))
     assert pdf.sha256 == hashlib.sha256(files.pdf()).hexdigest()
-    assert pdf.value is not None
     assert pdf.value.indicator == "RESP"
+    assert pdf.value.evidence.name == legacy["RESP"][0]
     assert pdf.uploaded_at == pdf.value.entered_at
-    assert pdf.current
+    assert pdf.uploaded_by_id == pdf.value.entered_by_id
+    assert pdf.replaced_at is None
     assert Path(pdf.file.path).is_relative_to(Path(settings.PRIVATE_ROOT))
     assert Path(pdf.file.path).read_bytes() == files.pdf()
     assert rows["DAYS"].content_type == "application/octet-stream"  # kept, and only ever downloaded
     assert (settings.MEDIA_ROOT / legacy["RESP"][0]).exists()  # the original is left where it was
 
-    _migrate(BEFORE)
-    _migrate(AFTER)
-    assert Evidence.objects.count() == 2
+    migration = importlib.import_module("jixiao.evidence.migrations.0002_copy_value_evidence")
+    migration.copy_value_evidence(apps, None)  # a second run adds nothing
+    assert evidence_model.objects.count() == 2

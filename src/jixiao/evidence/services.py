@@ -59,9 +59,10 @@ def do_attach_evidence(value: Value, upload: File[Any], *, actor: Any) -> Eviden
     name = Path(upload.name or "").name
     with transaction.atomic():
         # The race: two files attached to one value at once would both stay current; the value's row lock
-        # makes the second wait for the first and then replace it.
-        value = Value.objects.select_for_update(of=("self",)).select_related("cycle", "subject").get_for(
-            actor, Action.CHANGE, pk=value.pk)
+        # makes the second wait for the first and then replace it. Locked alone: the access rules' joins
+        # include outer ones, which PostgreSQL does not lock.
+        Value.objects.select_for_update().filter(pk=value.pk).first()
+        value = Value.objects.select_related("cycle", "subject").get_for(actor, Action.CHANGE, pk=value.pk)
         content_type, _kind = check_evidence_file(upload, name)
         sha256, size = _digest(upload)
         previous = Evidence.objects.filter(value=value, replaced_at__isnull=True).first()
