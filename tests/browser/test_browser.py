@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jixiao.collection.models import Value
+from jixiao.evidence.models import Evidence
 
 # serialized_rollback: the audit chain head is a row made by a migration; a transactional test restores it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -71,22 +72,26 @@ def test_an_operator_enters_data_and_the_office_sees_the_score_change(world: Any
 
     op = sign_in(browser, "op-a", width=390)
     op.goto(f"{live_server.url}/app/cycles/2026/entry/A/")
-    field = op.locator("input[name=v_RESP]")
+    # RESP comes from the 12345 hotline: the office's item, shown but not editable here.
+    assert op.locator("input[name=v_RESP]").is_disabled()
+    field = op.locator("input[name=v_ONSITE]")
     field.fill("abc")
-    op.wait_for_selector("#check-RESP .check.error")
-    field.fill("80")
-    op.wait_for_selector("#check-RESP .check:not(.error)")
-    assert "0.00" in op.locator("#check-RESP").inner_text()
-    op.set_input_files("input[name=e_RESP]", files=[{"name": "proof.pdf", "mimeType": "application/pdf",
-                                                       "buffer": b"%PDF-1.4 evidence"}])
+    op.wait_for_selector("#check-ONSITE .check.error")
+    field.fill("3")  # over 2 hours: the indicator earns nothing
+    op.wait_for_selector("#check-ONSITE .check:not(.error)")
+    assert "0.00" in op.locator("#check-ONSITE").inner_text()
+    op.locator("#ind-ONSITE details.explain summary").click()
+    op.fill("input[name=x_ONSITE]", "汛期道路中断，绕行到场")
+    op.set_input_files("input[name=e_ONSITE]", files=[{"name": "proof.pdf", "mimeType": "application/pdf",
+                                                         "buffer": b"%PDF-1.4 evidence"}])
     shoot(op, "entry-phone")
     op.click("button[value=submit]")
     op.wait_for_url("**/received/")
     assert "报送已接收" in op.content()
     shoot(op, "received-phone")
-    stored = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="RESP")
-    assert stored.value == 80
-    assert stored.evidence.name
+    stored = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="ONSITE")
+    assert stored.value == 3
+    assert Evidence.objects.get(value=stored).name == "proof.pdf"
 
     office.goto(f"{live_server.url}/app/cycles/2026/")
     office.click("#recompute")
@@ -103,16 +108,16 @@ def test_an_operator_cannot_open_or_post_to_another_units_page(world: Any, brows
         response = op.goto(live_server.url + url)
         assert response is not None
         assert response.status == 404, url
-    before = Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="RESP").value
+    before = Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="EXEC").value
     op.goto(f"{live_server.url}/app/cycles/2026/entry/A/")
     # A forged form: the operator's own page, with its valid CSRF token, re-pointed at unit B.
     op.evaluate("document.getElementById('entry-form').action = '/app/cycles/2026/entry/B/'")
-    op.fill("input[name=v_RESP]", "1")
+    op.fill("input[name=v_EXEC]", "1")
     with op.expect_navigation() as nav:
         op.click("button[value=save]")
     assert nav.value is not None
     assert nav.value.status == 404
-    assert Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="RESP").value == before
+    assert Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="EXEC").value == before
 
 
 def test_the_public_sees_published_cycles_only(world: Any, browser: Any, sign_in: Any, live_server: Any,

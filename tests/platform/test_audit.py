@@ -41,7 +41,7 @@ def test_an_api_post_writes_a_value_and_its_audit_event(world: Any) -> None:
         content_type="application/json",
     )
     assert r.status_code == 200, r.content
-    assert r["ETag"] == f'"{version + 1}"' 
+    assert r["ETag"] == f'"{version + 1}"'
     event = _last()
     assert AuditEvent.objects.count() == before + 1
     assert (event.action, event.source, event.actor_label) == ("value.set", Source.API, "op-a")

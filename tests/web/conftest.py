@@ -97,3 +97,17 @@ def build_city(prefix: str, n: int, *, year: int = 2026) -> Any:
             do_compute_cycle(cycle, actor=None)
         cycles.append(cycle)
     return cycles[-1]
+
+
+def entry_post(cycle: str, unit: str, values: dict[str, str], action: str = "save", **extra: Any) -> dict[str, Any]:
+    """The entry form's POST as a page would send it: for each item changed, its value with the version and the
+    text the page showed (read from what is stored now)."""
+    from jixiao.collection.models import Value
+
+    stored = {v.indicator: v for v in Value.objects.filter(subject__cycle__code=cycle, subject__code=unit)}
+    data: dict[str, Any] = {"action": action, **extra}
+    for code, text in values.items():
+        v = stored.get(code)
+        data.update({f"v_{code}": text, f"ver_{code}": v.version if v else 0,
+                     f"o_{code}": f"{v.value:g}" if v else ""})
+    return data

@@ -141,4 +141,6 @@ def test_a_refusal_counts_every_bad_cell_beyond_those_listed(world: Any, client_
                                                          "file": _csv(rows)})
     job = ImportJob.objects.get()
     assert job.problem_count == 150
-    assert job.problems[-1].endswith("... and 130 more cells that are not numbers")
+    # Each row gets the value check's own words; the first hundred are kept, all are counted.
+    assert len(job.problems) == 100
+    assert job.problems[-1] == "values.csv, row 101, column value: 诉求响应率（RESP）：“not-a-number-99”不是数字"

@@ -18,6 +18,8 @@ from jixiao.cycles.models import Subject
 from jixiao.engine import rule_text
 from jixiao.results.services import score_cycle
 
+from .conftest import entry_post
+
 EXPORTS = ["/app/cycles/?export=cycles", "/app/cycles/{o}/?export=progress", "/app/cycles/{o}/?export=grades",
            "/app/cycles/{o}/?export=heatmap", "/app/cycles/{o}/?export=changes", "/app/cycles/{o}/?export=ranking",
            "/app/cycles/{o}/results/?export=results", "/app/cycles/{o}/units/A/?export=nodes",
@@ -50,14 +52,15 @@ def test_the_receipt_shows_times_in_the_configured_zone(world: Any, client_as: A
     assert settings.TIME_ZONE == "Asia/Shanghai"
     client = client_as(world, "operator_a")
     o = world.open.code
-    data = {"v_RESP": "96", "v_DAYS": "8", "v_EXEC": "97", "v_ONSITE": "1.5", "v_NEG": "0", "action": "submit"}
+    data = entry_post(o, "A", {"EXEC": "97", "ONSITE": "1.5", "NEG": "0"}, action="submit")
     r = client.post(f"/app/cycles/{o}/entry/A/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
     page = client.get(r["Location"]).content.decode()
-    event = AuditEvent.objects.get(action="values.submit")
+    event = AuditEvent.objects.get(action="submission.submit")
     local, utc = timezone.localtime(event.at), event.at.astimezone(UTC)
     assert local.strftime("%Y-%m-%d %H:%M:%S") in page
     assert utc.strftime("%Y-%m-%d %H:%M:%S") not in page
-    value = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="RESP")
+    value = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="EXEC")
     assert timezone.localtime(value.entered_at).strftime("%Y-%m-%d %H:%M") in page
     assert value.entered_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M") not in page
 

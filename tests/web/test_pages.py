@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from jixiao.audit.models import AuditEvent
 from jixiao.collection.models import Value
 
+from .conftest import entry_post
+
 STAFF = ("admin", "operator_a", "operator_b", "leader", "rater", "auditor")
 
 
@@ -83,44 +85,69 @@ def test_an_operator_cannot_post_to_another_units_form(world: Any, client_as: An
 
 
 def test_an_operator_saves_and_submits_values_with_evidence(world: Any, client_as: Any) -> None:
+    from jixiao.evidence.models import Evidence
+
     client = client_as(world, "operator_a")
     o = world.open.code
-    data = {"v_RESP": "95.5", "v_DAYS": "8", "v_EXEC": "97", "v_ONSITE": "1.5", "v_NEG": "0", "action": "save",
-            "e_RESP": SimpleUploadedFile("proof.pdf", b"%PDF-1.4 proof", content_type="application/pdf")}
+    data = entry_post(o, "A", {"EXEC": "95.5", "ONSITE": "1.5", "NEG": "0"},
+                      e_EXEC=SimpleUploadedFile("proof.pdf", b"%PDF-1.4 proof", content_type="application/pdf"))
     r = client.post(f"/app/cycles/{o}/entry/A/", data)
-    assert r.status_code == 302
-    value = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="RESP")
+    assert r.status_code == 302, r.content.decode()[:3000]
+    value = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="EXEC")
     assert value.value == 95.5
     assert value.entered_by == world.personas["operator_a"]
-    assert value.evidence.name.endswith(".pdf")
+    assert Evidence.objects.get(value=value).name == "proof.pdf"
     assert AuditEvent.objects.filter(action="value.set", actor=world.personas["operator_a"]).exists()
-    data = {"v_RESP": "96", "v_DAYS": "8", "v_EXEC": "97", "v_ONSITE": "1.5", "v_NEG": "0", "action": "submit"}
-    r = client.post(f"/app/cycles/{o}/entry/A/", data)
+    r = client.post(f"/app/cycles/{o}/entry/A/", entry_post(o, "A", {"EXEC": "96"}, action="submit"))
     assert r.status_code == 302
     assert r["Location"].endswith("/received/")
-    event = AuditEvent.objects.get(action="values.submit")
-    assert event.after["values"]["RESP"]["value"] == 96
+    event = AuditEvent.objects.get(action="submission.submit")
+    assert event.after["values"]["EXEC"]["value"] == 96
     page = client.get(r["Location"]).content.decode()
     assert "报送已接收" in page
     assert f"{event.seq}" in page
+    # Submitted data are locked for the unit: the form shows them, and a save changes nothing.
+    page = client.get(f"/app/cycles/{o}/entry/A/").content.decode()
+    assert 'id="locked"' in page
+    client.post(f"/app/cycles/{o}/entry/A/", entry_post(o, "A", {"EXEC": "50"}))
+    assert Value.objects.get(pk=value.pk).value == 96
 
 
 def test_a_bad_number_is_refused_and_nothing_changes(world: Any, client_as: Any) -> None:
     client = client_as(world, "operator_a")
-    before = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="DAYS").value
-    r = client.post(f"/app/cycles/{world.open.code}/entry/A/", {"v_RESP": "abc", "v_DAYS": "3", "action": "save"})
+    before = {v.indicator: v.value for v in Value.objects.filter(subject__cycle=world.open, subject__code="A")}
+    r = client.post(f"/app/cycles/{world.open.code}/entry/A/",
+                    entry_post(world.open.code, "A", {"EXEC": "abc", "NEG": "3"}))
     assert r.status_code == 422
-    assert "请输入数字" in r.content.decode()
-    assert Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="DAYS").value == before
+    assert "预算执行率（EXEC）：“abc”不是数字" in r.content.decode()
+    assert {v.indicator: v.value for v in Value.objects.filter(subject__cycle=world.open, subject__code="A")} == before
+
+
+def test_a_field_left_empty_deletes_nothing_and_deleting_is_explicit(world: Any, client_as: Any) -> None:
+    client = client_as(world, "operator_a")
+    o = world.open.code
+    url = f"/app/cycles/{o}/entry/A/"
+    # A page posted with only one item filled: the others are no change (not "delete").
+    before = Value.objects.filter(subject__cycle=world.open, subject__code="A").count()
+    assert client.post(url, entry_post(o, "A", {"NEG": "1"})).status_code == 302
+    assert Value.objects.filter(subject__cycle=world.open, subject__code="A").count() == before
+    # Emptying a field is refused with a message; ticking "delete" removes the value.
+    r = client.post(url, entry_post(o, "A", {"NEG": ""}))
+    assert r.status_code == 422
+    assert "删除此值" in r.content.decode()
+    assert Value.objects.filter(subject__cycle=world.open, subject__code="A", indicator="NEG").exists()
+    assert client.post(url, entry_post(o, "A", {"NEG": "1"}, d_NEG="on")).status_code == 302
+    assert not Value.objects.filter(subject__cycle=world.open, subject__code="A", indicator="NEG").exists()
 
 
 def test_the_check_as_you_type_says_what_a_value_earns(world: Any, client_as: Any) -> None:
     client = client_as(world, "operator_a")
-    url = f"/app/cycles/{world.open.code}/entry/A/check/RESP/"
-    assert "请输入数字" in client.get(url, {"v_RESP": "x1"}).content.decode()
-    text = client.get(url, {"v_RESP": "100"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    url = f"/app/cycles/{world.open.code}/entry/A/check/EXEC/"
+    assert "“x1”不是数字" in client.get(url, {"v_EXEC": "x1"}).content.decode()
+    text = client.get(url, {"v_EXEC": "100"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "check ok" in text
     assert "(100%)" in text
+    assert "check error" in client.get(url, {"v_EXEC": "-5"}).content.decode()
 
 
 def test_the_office_recomputes_and_the_scorecard_changes(world: Any, client_as: Any) -> None:
@@ -129,7 +156,8 @@ def test_the_office_recomputes_and_the_scorecard_changes(world: Any, client_as: 
     client = client_as(world, "admin")
     o = world.open.code
     before = client.get(f"/app/cycles/{o}/units/A/").context["card"].result.total
-    do_set_value(world.subject(world.open, world.unit_a), "RESP", 60.0, actor=world.personas["operator_a"])
+    do_set_value(world.subject(world.open, world.unit_a), "RESP", 60.0, actor=world.personas["admin"],
+                 explanation="热线系统月报更正")
     assert client.post(f"/app/cycles/{o}/do/compute/").status_code == 302
     after = client.get(f"/app/cycles/{o}/units/A/").context["card"].result.total
     assert after < before

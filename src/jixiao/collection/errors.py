@@ -45,7 +45,7 @@ class ExplanationRequiredError(JixiaoError):
 
     code = "explanation_required"
     status = 422
-    message = _("{text} Give a short explanation to save it.")
+    message = _("{text}. Give a short explanation to save it.")
 
 
 class VersionConflictError(JixiaoError):

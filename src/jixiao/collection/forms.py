@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.evidence.forms import EvidenceField
 
@@ -47,7 +48,7 @@ class EntryForm(forms.Form):
             self.fields[f"o_{item.code}"] = forms.CharField(required=False, initial=shown, widget=forms.HiddenInput,
                                                             disabled=disabled)
             self.fields[f"x_{item.code}"] = forms.CharField(
-                label=_("explanation"), required=False, max_length=500, disabled=disabled,
+                label=pgettext_lazy("value", "explanation"), required=False, max_length=500, disabled=disabled,
                 initial=v.explanation if v is not None else "")
             self.fields[f"d_{item.code}"] = forms.BooleanField(label=_("delete this value"), required=False,
                                                                disabled=disabled or v is None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.collection.choices import ValueSource
 from jixiao.collection.querysets import RatingQuerySet, TargetQuerySet, ValueQuerySet
@@ -76,7 +77,7 @@ class Value(models.Model):
     #: The value check's warnings when it was saved (far from last year, unusual), for review, and the
     #: explanation the person who saved it gave.
     warnings = models.TextField(_("warnings"), blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(pgettext_lazy("value", "explanation"), blank=True)
 
     objects = ValueQuerySet.as_manager()
 

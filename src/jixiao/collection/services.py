@@ -151,7 +151,7 @@ def _who(value: Value) -> str:
     return value.entered_by.get_username() if value.entered_by else _("an import")
 
 
-def _check_writable(actor: Any, subject: Subject, indicator: str) -> None:
+def check_writable(actor: Any, subject: Subject, indicator: str) -> None:
     """The indicator is among what ``actor`` may write for the subject now (``value_codes_for``), else a
     refusal saying why: the office's item, or the unit's data are locked."""
     if indicator in value_codes_for(_user(actor) if actor is not None else None, subject):
@@ -194,7 +194,7 @@ def do_set_value(
             raise UnknownIndicatorError(
                 indicator=indicator, what=_("a measured indicator or adjustment item")
             )
-        _check_writable(actor, subject, indicator)
+        check_writable(actor, subject, indicator)
         row = Value.objects.select_for_update().filter(subject=subject, indicator=indicator).first()
         name = cycle.scheme.engine.item_name(indicator)
         number, findings = check_entered_value(subject, indicator, value, percent=percent)
@@ -237,7 +237,7 @@ def do_delete_value(value: Value, *, actor: Any, version: int | None = None) -> 
             raise VersionConflictError(indicator=value.indicator, by="-", at="-", current=_("deleted"), yours="-")
         subject = current.subject
         subject.cycle = cycle
-        _check_writable(actor, subject, current.indicator)
+        check_writable(actor, subject, current.indicator)
         value = Value.objects.get_for(actor, Action.CHANGE, pk=value.pk)
         if version is not None and version != value.version:
             raise VersionConflictError(indicator=cycle.scheme.engine.item_name(value.indicator), by=_who(value),
@@ -431,11 +431,6 @@ def do_load_values(
                     indicator=scheme.item_name(ind), why=_("the unit's data are submitted or approved and "
                                                           "locked; they must be returned or reopened first")))))
                 continue
-            if (unit, ind) in seen:
-                problems.add((label, row, None,
-                              f"duplicate row: {unit} {ind} already given at row {seen[(unit, ind)]}"))
-                continue
-            seen[(unit, ind)] = row
             text = raw if isinstance(raw, str) else ("" if raw is None else repr(float(raw)))
             number, findings = check_text(doms[ind], text)
             if number is None and not findings:
@@ -444,6 +439,11 @@ def do_load_values(
             if errors:
                 problems.add((label, row, "value", "; ".join(f.text(lang()) for f in errors)))
                 continue
+            if (unit, ind) in seen:
+                problems.add((label, row, None,
+                              f"duplicate row: {unit} {ind} already given at row {seen[(unit, ind)]}"))
+                continue
+            seen[(unit, ind)] = row
             assert number is not None
             good.append((row, pk, ind, number, findings))
         if problems:

@@ -22,7 +22,7 @@ from jixiao.collection.errors import ExplanationRequiredError, VersionConflictEr
 from jixiao.collection.forms import EntryForm, Item
 from jixiao.collection.models import Value
 from jixiao.collection.querysets import value_codes_for, writable_subjects
-from jixiao.collection.services import check_entered_value, do_delete_value, do_set_value
+from jixiao.collection.services import check_entered_value, check_writable, do_delete_value, do_set_value
 from jixiao.core.choices import Action
 from jixiao.core.errors import JixiaoError, NotFoundError
 from jixiao.core.uploads import add_refusals_to_form
@@ -143,7 +143,8 @@ def entry(request: HttpRequest, code: str, subject: str) -> HttpResponse:
             base = (ver.value(), orig.value())
         rows.append({"item": item, "value": value, "base": base, "explanation": expl, "delete": delete,
                      "evidence": evidence, "line": lines.get(item.code), "stored": stored,
-                     "problems": problems.get(item.code, []), "conflict": item.code in conflicts})
+                     "problems": problems.get(item.code, []), "conflict": item.code in conflicts,
+                     "warned": any(level == "warn" for level, _t in problems.get(item.code, []))})
     state = state_of(subj)
     bad = form.is_bound and (bool(problems) or bool(conflicts) or not form.is_valid() or bool(form.errors))
     return render(request, "collection/entry.html", {
@@ -170,6 +171,17 @@ def _save_entry(request: HttpRequest, form: EntryForm, subj: Subject, problems: 
     user, cycle = request.user, subj.cycle
     changes = form.changes()
     submit = request.POST.get("action") == "submit"
+    # An item not writable now but changed on the page (opened before the data were locked, or forged): say so.
+    for item in form.items:
+        if item.writable:
+            continue
+        posted = request.POST.get(f"v_{item.code}")
+        shown = request.POST.get(f"o_{item.code}", f"{item.stored.value:g}" if item.stored else "")
+        if posted is not None and posted.strip() != shown.strip():
+            try:
+                check_writable(user, subj, item.code)
+            except JixiaoError as exc:
+                problems.setdefault(item.code, []).append(("error", exc.text))
     try:
         with transaction.atomic():
             for item, text, version, explanation, delete, evidence in changes:
@@ -229,7 +241,8 @@ def entry_check(request: HttpRequest, code: str, subject: str, indicator: str) -
     level, texts = "", []
     if raw.strip():
         number, findings = check_entered_value(subj, indicator, raw)
-        texts = [f.text(engine_lang()) for f in findings]
+        stop = "。" if engine_lang() == "zh" else "."
+        texts = [f.text(engine_lang()) + stop for f in findings]
         level = "error" if any(f.is_error for f in findings) else "warn" if findings else "ok"
         leaf = next((leaf for leaf in entry_leaves(subj) if leaf.code == indicator), None)
         if number is not None and level != "error" and leaf is not None:
