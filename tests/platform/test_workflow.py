@@ -166,3 +166,23 @@ def test_closing_with_units_not_accepted_lists_them_and_needs_a_confirmation(wor
     world.open.refresh_from_db()
     assert world.open.state == "open"  # nothing changed
     assert do_close_cycle(world.open, actor=admin, confirm=True).state == "closed"
+
+
+def test_an_import_that_replaces_a_value_keeps_its_row_evidence_and_counts_its_version(
+        world: Any, tmp_path: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.collection.models import Value
+    from jixiao.collection.services import do_import_values, do_set_value
+    from jixiao.evidence.models import Evidence
+
+    admin = world.personas["admin"]
+    subject = world.subject(world.open, world.unit_a)
+    value = do_set_value(subject, "EXEC", 96.0, actor=admin,
+                         evidence=SimpleUploadedFile("台账.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))
+    file = tmp_path / "values.csv"
+    file.write_text("unit,indicator,value\nA,EXEC,97\n", encoding="utf-8")
+    assert do_import_values(world.open, file, actor=admin)["replaced"] == 1
+    again = Value.objects.get(subject=subject, indicator="EXEC")
+    assert (again.pk, again.value, again.version) == (value.pk, 97.0, value.version + 1)
+    assert Evidence.objects.get(value=again).name == "台账.pdf"

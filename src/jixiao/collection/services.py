@@ -461,27 +461,24 @@ def do_load_values(
         }
         warned = _import_warnings(cycle, good, {pk: unit for pk, _c, unit in subjects.values()})
         now = timezone.now()
-        replaced = [existing[(s, i)][0] for _r, s, i, _v, _f in good if (s, i) in existing]
         changes = [[s, i, existing.get((s, i), (None, None, 0))[1], v] for _r, s, i, v, _f in good]
-        Value.objects.filter(pk__in=replaced).delete()
+
+        def fill(row: Value, s: int, i: str, v: float) -> Value:
+            row.value, row.source, row.entered_by, row.entered_at = v, source, user, now
+            row.note, row.office_item = f"import {label}", i in office
+            row.warnings = warned.get((s, i), "")
+            row.explanation = _("imported from %(file)s") % {"file": label} if (s, i) in warned else ""
+            return row
+
+        # A replaced value keeps its row (and so its evidence and history), with its version counted on.
+        replaced = [fill(Value(pk=existing[(s, i)][0], cycle=cycle, subject_id=s, indicator=i,
+                               version=existing[(s, i)][2] + 1), s, i, v)
+                    for _r, s, i, v, _f in good if (s, i) in existing]
+        Value.objects.bulk_update(replaced, ["value", "source", "entered_by", "entered_at", "note", "office_item",
+                                             "warnings", "explanation", "version"], batch_size=2000)
         Value.objects.bulk_create(
-            [
-                Value(
-                    cycle=cycle,
-                    subject_id=s,
-                    indicator=i,
-                    value=v,
-                    source=source,
-                    entered_by=user,
-                    entered_at=now,
-                    note=f"import {label}",
-                    version=existing.get((s, i), (None, None, 0))[2] + 1,
-                    office_item=i in office,
-                    warnings=warned.get((s, i), ""),
-                    explanation=_("imported from %(file)s") % {"file": label} if (s, i) in warned else "",
-                )
-                for _r, s, i, v, _f in good
-            ],
+            [fill(Value(cycle=cycle, subject_id=s, indicator=i, version=1), s, i, v)
+             for _r, s, i, v, _f in good if (s, i) not in existing],
             batch_size=5000,
         )
         touch_data(cycle)
