@@ -11,12 +11,13 @@ from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from jixiao.api import errors
 from jixiao.collection.errors import InvalidValueError, VersionRequiredError
 from jixiao.collection.models import Value
-from jixiao.collection.services import do_delete_value, do_set_value
+from jixiao.collection.services import check_writable, do_delete_value, do_set_value
 from jixiao.core.choices import Action
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Subject
@@ -70,6 +71,8 @@ def _base_version(request: HttpRequest, subject: Subject, indicator: str, given:
     version = given if given is not None else _if_match(request)
     if version is None and subject.cycle.state != CycleState.OPEN:
         return None  # the cycle takes no values: the service says so (409 cycle_state), not "give a version"
+    if version is None and indicator in subject.cycle.scheme.engine.value_codes:
+        check_writable(request.user, subject, indicator)  # not theirs to write: 403 first, not "give a version"
     if version is None:
         stored = Value.objects.filter(subject=subject, indicator=indicator).values_list("version", flat=True).first()
         if stored is None:
@@ -100,7 +103,7 @@ def set_value(request: HttpRequest, response: HttpResponse, payload: ValueIn) ->
     """Enter or change a value (an operator for their own units' items while their data are open; the office
     for any unit and its own items, while the cycle is open)."""
     subject = Subject.objects.get_for(request.user, Action.VIEW, cycle__code=payload.cycle, code=payload.unit)
-    subject = Subject.objects.select_related("cycle").get(pk=subject.pk)
+    subject = Subject.objects.select_related("cycle__scheme").get(pk=subject.pk)
     version = _base_version(request, subject, payload.indicator, payload.version)
     value = do_set_value(subject, payload.indicator, payload.value, actor=request.user, source="api",
                          note=payload.note, version=version, explanation=payload.explanation)
@@ -111,7 +114,7 @@ def set_value(request: HttpRequest, response: HttpResponse, payload: ValueIn) ->
 @router.delete("/{cycle}/{unit}/{indicator}", response={204: None, **errors(401, 403, 404, 409, 422, 428)},
                auth=django_auth)
 def delete_value(request: HttpRequest, cycle: str, unit: str, indicator: str,
-                 version: int | None = None) -> tuple[int, None]:
+                 version: int | None = None) -> Status[None]:
     """Delete a value: an explicit action, with the version it is based on (If-Match or ``?version=``)."""
     value = Value.objects.get_for(request.user, Action.VIEW, subject__cycle__code=cycle, subject__code=unit,
                                   indicator=indicator)
@@ -119,4 +122,4 @@ def delete_value(request: HttpRequest, cycle: str, unit: str, indicator: str,
     if base is None:
         raise VersionRequiredError(indicator=indicator, version=value.version)
     do_delete_value(value, actor=request.user, version=base)
-    return 204, None
+    return Status(204, None)
