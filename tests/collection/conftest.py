@@ -131,9 +131,6 @@ def client_for(world: PathsWorld, persona: str, lang: str = "zh-hans") -> Client
 
 
 #: A known bug, while it stands: tests that meet it are expected to fail (strictly).
-ADMIN_ADD = ("admin: the back office's add form refuses every value the check passes with 'value: This field "
-             "cannot be null.' (ValueAdminForm._post_clean pops the text before the model's full_clean, which "
-             "then sees value None); changing an existing value works")
 
 
 class _Inputs(HTMLParser):

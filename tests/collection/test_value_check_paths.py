@@ -37,11 +37,11 @@ from jixiao.collection.errors import ExplanationRequiredError, ImportRefusedErro
 from jixiao.collection.models import Value
 from jixiao.collection.services import do_import_values, do_set_value
 from jixiao.engine import subject_points
-from jixiao.engine.values import check_text, domain, usual_range
+from jixiao.engine.values import check_text, domain, empty, usual_range
 from jixiao.results.errors import ComputeInputError
 from jixiao.results.services import do_compute_cycle
 
-from .conftest import ADMIN_ADD, DIGI_OTHERS, LAST_YEAR_A, PathsWorld, client_for, entry_page, entry_url, item_messages
+from .conftest import DIGI_OTHERS, LAST_YEAR_A, PathsWorld, client_for, entry_page, entry_url, item_messages
 
 PATHS = ("service", "check", "web", "api", "admin", "import_csv", "import_xlsx", "compute")
 
@@ -106,21 +106,8 @@ CASES = [
 ENGLISH = ("TASK='150'", "TASK='40'", "NEG='8%'")
 
 def known_bug(path: str, case: Case) -> str | None:
-    """Why a path is expected to differ from the check for a case, while the difference stands (strict xfail)."""
-    if path == "admin" and case.verdict != "error":
-        return str(ADMIN_ADD)  # (mypy cannot follow the relative import of conftest)
-    if path == "compute" and case.verdict == "error":
-        return ("compute: ComputeInputError names the row of an internal frame ('values, row N, column value') "
-                "instead of the unit, in English whatever the language (results.services.LABELS sets neither "
-                "lang nor rows=False); a stored infinity gets 'is not a finite number', not the check's words")
-    if path.startswith("import") and case.code == "INTEG" and "%" in case.text:
-        return ("import: expert points are checked against what they are worth only in a second pass "
-                "(_check_imported_points), skipped for a row with another error: '8%' on INTEG names the sign "
-                "but not the range, where the other paths name both")
-    if case.text == "" and path in ("admin", "import_csv", "import_xlsx"):
-        return ("an empty value has different words on each path: the service and the API 'the value is "
-                "empty', the admin Django's 'This field is required.', an import the check's not-a-number "
-                "finding of '' (the check itself has none for an empty text)")
+    """Why a path is expected to differ from the check for a case, while the difference stands (strict xfail):
+    none now."""
     return None
 
 
@@ -152,9 +139,9 @@ def expected(world: PathsWorld, case: Case) -> Expected:
     lang = "en" if translation.get_language() == "en" else "zh"
     errors = [f.text(lang) for f in findings if f.is_error]
     warnings = [f.text(lang) for f in findings if not f.is_error]
-    if number is None and not findings:  # nothing typed: the check has no words for it; the service's
-        empty = gettext("the value is empty")
-        return Expected("error", empty, empty, None)
+    if number is None and not findings:  # nothing typed where a value is needed: the check's "empty"
+        words = empty(d).text(lang)
+        return Expected("error", words, words, None, (words,))
     verdict = "error" if errors else "warning" if warnings else "ok"
     assert verdict == case.verdict, f"the case table disagrees with the check: {case} is {verdict}"
     if errors:
@@ -408,8 +395,7 @@ def test_every_path_gives_the_value_check_verdict_in_its_words(
 WARNED = [c for c in CASES if c.verdict == "warning"]
 
 
-@pytest.mark.parametrize("path", ["service", "web", "api",
-                                  pytest.param("admin", marks=pytest.mark.xfail(strict=True, reason=ADMIN_ADD))])
+@pytest.mark.parametrize("path", ["service", "web", "api", "admin"])
 @pytest.mark.parametrize("case", WARNED, ids=str)
 def test_a_warned_value_is_saved_with_an_explanation_and_flagged(
     paths_world: PathsWorld, db: Any, case: Case, path: str
@@ -465,10 +451,6 @@ def test_the_checks_words_are_the_ones_people_read(paths_world: PathsWorld, db: 
             "年度重点任务完成率 (TASK): 40 is far from last year's 90 (-56%)"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "import: the usual range across units includes the value being replaced (_import_warnings takes every value "
-    "of the cycle; the service's usual_ranges leaves the subject out): DIGI 8 replacing A's 7 is unusual to "
-    "the service (3.5 to 7.5) but not to an import (2.75 to 8.75)"))
 def test_a_value_that_replaces_another_is_judged_against_the_other_units_on_every_path(
     paths_world: PathsWorld, db: Any, tmp_path: Path
 ) -> None:

@@ -12,11 +12,20 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.collection.choices import ValueSource
+from jixiao.collection.errors import ExplanationRequiredError
 from jixiao.collection.models import Rating, Target, Value
 from jixiao.collection.querysets import writable_subjects
-from jixiao.collection.services import check_entered_value, do_set_rating, do_set_target, do_set_value, lang
+from jixiao.collection.services import (
+    check_entered_value,
+    do_set_rating,
+    do_set_target,
+    do_set_value,
+    lang,
+    value_domain,
+)
 from jixiao.core.admin import RestrictedAdmin
 from jixiao.core.errors import JixiaoError
+from jixiao.engine.values import empty
 
 
 class _CollectionAdmin(RestrictedAdmin):
@@ -41,7 +50,7 @@ class ValueAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # a ModelForm 
     """The value as typed, checked by the one value check (its messages beside the field), with the version
     the page was based on: a save over someone else's newer one is refused, not an overwrite."""
 
-    value = forms.CharField(label=_("value"), max_length=64)
+    value = forms.CharField(label=_("value"), max_length=64, required=False)
     base_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
@@ -50,6 +59,8 @@ class ValueAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # a ModelForm 
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The value as typed, for the service (which reads "95%" as a percentage).
+        self.value_text = ""
         if self.instance.pk is not None:
             self.initial["value"] = f"{self.instance.value:g}"
             self.initial["base_version"] = self.instance.version
@@ -60,11 +71,13 @@ class ValueAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # a ModelForm 
         data = super().clean() or {}
         subject = data.get("subject") or (self.instance.subject if self.instance.pk else None)
         indicator = data.get("indicator") or self.instance.indicator
-        text = data.get("value")
-        if subject is None or not indicator or text is None:
+        self.value_text = text = data.get("value") or ""
+        if subject is None or not indicator:
             return data
         try:
-            _number, findings = check_entered_value(subject, indicator, text)
+            number, findings = check_entered_value(subject, indicator, text)
+            if number is None and not findings:
+                findings = [empty(value_domain(subject, indicator))]
         except JixiaoError as exc:
             self.add_error("indicator", exc.text)
             return data
@@ -72,16 +85,11 @@ class ValueAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # a ModelForm 
         warnings = [f.text(lang()) for f in findings if not f.is_error]
         if errors:
             self.add_error("value", "; ".join(errors))
-        elif warnings and not (data.get("explanation") or "").strip():
-            self.add_error("explanation", " ".join(warnings) + " " + _("Give a short explanation to save it."))
+            return data
+        data["value"] = number  # the model's number; the service gets the text as typed
+        if warnings and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", ExplanationRequiredError(text=" ".join(warnings)).text)
         return data
-
-    def _post_clean(self) -> None:
-        # The value field is text here; the model's float is set by the service.
-        value = self.cleaned_data.pop("value", None)
-        super()._post_clean()  # type: ignore[misc]  # Django's BaseModelForm hook, not in the stubs
-        if value is not None:
-            self.cleaned_data["value"] = value
 
 
 @admin.register(Value)
@@ -98,7 +106,7 @@ class ValueAdmin(_CollectionAdmin):
         saved = do_set_value(
             form.cleaned_data.get("subject") or obj.subject,
             form.cleaned_data.get("indicator") or obj.indicator,
-            form.cleaned_data["value"],
+            form.value_text,
             actor=request.user,
             source=ValueSource.MANUAL,
             note=obj.note,

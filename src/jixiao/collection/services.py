@@ -42,6 +42,7 @@ from jixiao.engine.values import (
     check_text,
     check_value,
     domain,
+    empty,
     is_office_item,
     office_codes,
     usual_range,
@@ -82,8 +83,8 @@ def lang() -> str:
 
 
 def previous_values(subject: Subject, codes: Iterable[str] | None = None) -> dict[str, float]:
-    """Last year's values of the subject's unit (the latest earlier cycle of the same scheme family that
-    assessed it), by indicator."""
+    """Last year's values of the subject's unit (from the latest earlier cycle that assessed it), by
+    indicator."""
     earlier = (Subject.objects.filter(unit_id=subject.unit_id, cycle__year__lt=subject.cycle.year)
                .order_by("-cycle__year").values_list("pk", flat=True).first())
     if earlier is None:
@@ -199,7 +200,8 @@ def do_set_value(
         name = cycle.scheme.engine.item_name(indicator)
         number, findings = check_entered_value(subject, indicator, value, percent=percent)
         if number is None:
-            raise ValueRefusedError(text="; ".join(f.text(lang()) for f in findings) or _("the value is empty"))
+            findings = findings or [empty(value_domain(subject, indicator))]
+            raise ValueRefusedError(text="; ".join(f.text(lang()) for f in findings))
         if version is not None and version != (row.version if row is not None else 0):
             if row is None:
                 raise VersionConflictError(indicator=name, by="-", at="-", current=_("deleted"), yours=f"{number:g}")
@@ -393,29 +395,28 @@ def do_load_values(
         cycle = lock_cycle(cycle)
         require_state(cycle, [CycleState.OPEN], _("importing values"))
         scheme = cycle.scheme.engine
-        user = _user(actor) if actor is not None else None
-        allowed = writable_subjects(user, "value").filter(cycle=cycle)
+        user = _user(actor)
+        # The rules are the actor's (None: the system); an anonymous caller may write nothing.
+        allowed = writable_subjects(actor, "value").filter(cycle=cycle)
         subjects = {code: (pk, cat, unit) for code, pk, cat, unit in
                     allowed.values_list("code", "pk", "category", "unit_id")}
         unlocked = set(allowed.filter(UNLOCKED).values_list("pk", flat=True))
-        known = set(Subject.objects.filter(cycle=cycle).values_list("code", flat=True))
         codes = set(scheme.value_codes)
         office = office_codes(scheme)
-        is_office = user is None or role_of(user) == Role.ADMIN
+        is_office = actor is None or role_of(actor) == Role.ADMIN
         doms = {code: domain(scheme, code) for code in codes}
         problems = Problems()
         seen: dict[tuple[str, str], int] = {}
         good: list[tuple[int, int, str, float, list[Finding]]] = []
+        points_codes = {leaf.code for leaf in scheme.measured_leaves
+                        if leaf.rule is not None and leaf.rule.type == "points"}
+        points_rows: list[tuple[int, int, str, str]] = []
         for k, (row, unit, ind, raw) in enumerate(rows, start=1):
             if progress is not None and k % PROGRESS_EVERY == 0:
                 progress("checking", k)
-            if unit not in subjects:
-                why = (
-                    f"{unit!r} is not a subject of {cycle.code}"
-                    if unit not in known
-                    else f"you may not enter values for {unit!r}"
-                )
-                problems.add((label, row, "unit", why))
+            if unit not in subjects:  # absent and not the user's to enter alike (restrict's rule)
+                problems.add((label, row, "unit",
+                              f"{unit!r} is not a subject of {cycle.code} that you may enter values for"))
                 continue
             if ind not in codes:
                 problems.add((label, row, "indicator",
@@ -432,9 +433,12 @@ def do_load_values(
                                                           "locked; they must be returned or reopened first")))))
                 continue
             text = raw if isinstance(raw, str) else ("" if raw is None else repr(float(raw)))
+            if ind in points_codes:  # checked with what it is worth, once the file's presence is known
+                points_rows.append((row, subjects[unit][0], ind, text))
+                continue
             number, findings = check_text(doms[ind], text)
             if number is None and not findings:
-                findings = [NumberError("not_number", "").finding(doms[ind].name, ind)]
+                findings = [empty(doms[ind])]
             errors = [f for f in findings if f.is_error]
             if errors:
                 problems.add((label, row, "value", "; ".join(f.text(lang()) for f in errors)))
@@ -446,9 +450,8 @@ def do_load_values(
             seen[(unit, ind)] = row
             assert number is not None
             good.append((row, pk, ind, number, findings))
-        if problems:
-            raise problems.refusal()
-        _check_imported_points(cycle, good, {pk: cat for pk, cat, _u in subjects.values()}, label, problems)
+        good += _check_imported_points(cycle, good, points_rows, {pk: cat for pk, cat, _u in subjects.values()},
+                                       label, problems)
         if problems:
             raise problems.refusal()
         if progress is not None:
@@ -501,14 +504,13 @@ def do_load_values(
 
 
 def _check_imported_points(cycle: Cycle, good: list[tuple[int, int, str, float, list[Finding]]],
-                           category: dict[int, str], label: str, problems: Problems) -> None:
-    """Expert points of an import against what the item is worth for each subject (with the file's values
-    counted as present)."""
+                           rows: list[tuple[int, int, str, str]], category: dict[int, str], label: str,
+                           problems: Problems) -> list[tuple[int, int, str, float, list[Finding]]]:
+    """Expert points of an import, each checked whole (as typed) against what the item is worth for its
+    subject, the file's values counted as present; the good ones are returned."""
     scheme = cycle.scheme.engine
-    points = {leaf.code for leaf in scheme.measured_leaves if leaf.rule is not None and leaf.rule.type == "points"}
-    mine = [g for g in good if g[2] in points]
-    if not mine:
-        return
+    if not rows:
+        return []
     present: dict[int, set[str]] = {}
     if scheme.missing == "exclude":
         for s, i in Value.objects.filter(cycle=cycle).values_list("subject_id", "indicator"):
@@ -517,33 +519,50 @@ def _check_imported_points(cycle: Cycle, good: list[tuple[int, int, str, float, 
             present.setdefault(s, set()).add(i)
         for _r, s, i, _v, _f in good:
             present.setdefault(s, set()).add(i)
+        for _r, s, i, _t in rows:
+            present.setdefault(s, set()).add(i)
     cache: dict[tuple[str, frozenset[str] | None], dict[str, tuple[bool, float]]] = {}
-    for row, s, i, v, _f in mine:
+    out = []
+    for row, s, i, text in sorted(rows):
         key = (category[s], frozenset(present.get(s, ())) if scheme.missing == "exclude" else None)
         if key not in cache:
             cache[key] = subject_points(scheme, key[0], key[1])
-        errors = [f for f in check_value(domain(scheme, i, points=cache[key][i][1]), v) if f.is_error]
+        d = domain(scheme, i, points=cache[key][i][1])
+        number, findings = check_text(d, text)
+        errors = [f for f in findings if f.is_error] or ([] if number is not None else [empty(d)])
         if errors:
             problems.add((label, row, "value", "; ".join(f.text(lang()) for f in errors)))
+        else:
+            assert number is not None
+            out.append((row, s, i, number, findings))
+    return out
 
 
 def _import_warnings(cycle: Cycle, good: list[tuple[int, int, str, float, list[Finding]]],
                      unit_of: dict[int, int]) -> dict[tuple[int, str], str]:
-    """The value check's warnings on imported values (far from last year, unusual across units), by
-    (subject, indicator): kept on the values for review."""
+    """The value check's warnings on imported values, by (subject, indicator), as for one value: last year's
+    value of the unit (its latest earlier subject, as ``previous_values``) and the usual range across the
+    other units (those the file does not give the indicator for). Kept on the values for review."""
     if not good:
         return {}
     scheme = cycle.scheme.engine
     codes = {i for _r, _s, i, _v, _f in good}
-    earlier = {}
-    prev_cycle = (Cycle.objects.filter(year__lt=cycle.year, subjects__unit_id__in=set(unit_of.values()))
-                  .order_by("-year").values_list("pk", flat=True).first())
-    if prev_cycle is not None:
-        earlier = {(u, i): v for u, i, v in Value.objects.filter(cycle_id=prev_cycle, indicator__in=codes)
-                   .values_list("subject__unit_id", "indicator", "value")}
+    units = {unit_of[s] for _r, s, _i, _v, _f in good}
+    latest: dict[int, int] = {}
+    for unit, pk in (Subject.objects.filter(unit_id__in=units, cycle__year__lt=cycle.year)
+                     .order_by("unit_id", "-cycle__year").values_list("unit_id", "pk")):
+        latest.setdefault(unit, pk)
+    earlier = {(unit_of_subject, i): v for unit_of_subject, i, v in
+               Value.objects.filter(subject_id__in=latest.values(), indicator__in=codes)
+               .values_list("subject__unit_id", "indicator", "value")}
+    in_file: dict[str, set[int]] = {}
+    for _r, s, i, _v, _f in good:
+        in_file.setdefault(i, set()).add(s)
     values: dict[str, list[float]] = {}
-    for i, v in Value.objects.filter(cycle=cycle, indicator__in=codes).values_list("indicator", "value"):
-        values.setdefault(i, []).append(v)
+    for s, i, v in Value.objects.filter(cycle=cycle, indicator__in=codes).values_list("subject_id", "indicator",
+                                                                                      "value"):
+        if s not in in_file[i]:
+            values.setdefault(i, []).append(v)
     usual = {i: r for i, vs in values.items() if (r := usual_range(vs)) is not None}
     out: dict[tuple[int, str], str] = {}
     for _r, s, i, v, _f in good:

@@ -187,8 +187,6 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         ui: NDArray[np.integer[Any]] = u.fill_null(0).to_numpy().astype(itype, copy=False)
         finite = np.isfinite(v)
         all_present = bool(finite.all())
-        if not all_present and np.isinf(v).any():
-            out.rows(labels.values, "value", _bad(values, np.isinf(v)), "is not a finite number")
         _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
         key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
         if located:
@@ -275,8 +273,8 @@ def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: 
     pct_ok = np.array([d.percent for d in doms], dtype=bool)
     pct = frame["value__pct"].to_numpy() if "value__pct" in frame.columns else np.zeros(len(v), dtype=bool)
     with np.errstate(invalid="ignore"):
-        bad = ok & np.isfinite(v) & ((v < lo[ii]) | (v > hi[ii]) | (whole[ii] & (v != np.floor(v)))
-                                     | (pct & ~pct_ok[ii]))
+        bad = ok & (np.isinf(v) | (np.isfinite(v) & ((v < lo[ii]) | (v > hi[ii]) | (whole[ii] & (v != np.floor(v)))
+                                                    | (pct & ~pct_ok[ii]))))
     if not bad.any():
         return
     where = np.flatnonzero(bad)

@@ -185,6 +185,7 @@ _TEXT: Mapping[str, tuple[str, str]] = {
     "ambiguous": ("{text!r} is ambiguous: write the decimal point as '.' (9.5) and the thousands as 1,234",
                   "“{text}”有歧义：小数点请写作“.”（如 9.5），千位分隔写作 1,234"),
     "not_finite": ("{text!r} is not a finite number", "“{text}”不是有限的数"),
+    "empty": ("the value is empty: give a number", "数值为空：请填写数字"),
     "percent_sign": ("written as a percentage, but it is measured in {unit}",
                      "写成了百分数，但该项以“{unit}”计量"),
     "percent_sign_plain": ("written as a percentage, but it is a plain number", "写成了百分数，但该项不是百分比"),
@@ -270,9 +271,15 @@ def check_value(d: Domain, value: float, *, percent: bool = False, previous: flo
     return out
 
 
+def empty(d: Domain) -> Finding:
+    """The finding on an empty value where one is needed (an empty field of a form is no change, not this)."""
+    return Finding("error", "empty", d.name, d.code)
+
+
 def check_text(d: Domain, text: str, *, previous: float | None = None,
                usual: tuple[float, float] | None = None) -> tuple[float | None, list[Finding]]:
-    """Parse ``text`` and check it: (the value, or None when it is not a number or empty; the findings)."""
+    """Parse ``text`` and check it: (the value, or None when it is not a number or empty; the findings, none
+    for an empty text: whether that is an error (``empty``) is the caller's to say)."""
     if not text.strip():
         return None, []
     try:

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event
@@ -29,7 +30,11 @@ from jixiao.results.data import cycle_frames
 from jixiao.results.errors import ComputeInputError
 from jixiao.results.models import Result
 
-LABELS = Labels(units="subjects", values="values", ratings="ratings", targets="targets")
+def labels() -> Labels:
+    """Problems of stored data name the unit (row numbers of an internal frame mean nothing), in the language
+    of the request or command."""
+    lang = "en" if (translation.get_language() or "").startswith("en") else "zh"
+    return Labels(units="subjects", values="values", ratings="ratings", targets="targets", lang=lang, rows=False)
 RESULT_COLUMNS = (
     "cycle_id",
     "subject_id",
@@ -50,7 +55,7 @@ def score_cycle(cycle: Cycle) -> tuple[pl.DataFrame, ScoreResult]:
     subjects, values, ratings, targets = cycle_frames(cycle)
     try:
         pop = build_population(
-            cycle.scheme.engine, subjects.select("unit", "name", "category"), values, ratings, targets, LABELS
+            cycle.scheme.engine, subjects.select("unit", "name", "category"), values, ratings, targets, labels()
         )
     except InputError as exc:
         raise ComputeInputError([str(p) for p in exc.items]) from None
