@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event
@@ -29,6 +28,7 @@ from jixiao.results.choices import Lang
 from jixiao.results.data import cycle_frames
 from jixiao.results.errors import ComputeInputError
 from jixiao.results.models import Result
+
 
 def labels() -> Labels:
     """Problems of stored data name the unit (row numbers of an internal frame mean nothing), in the language
