@@ -80,9 +80,9 @@ def test_a_bad_file_changes_nothing_and_names_every_row_and_column(
     file.write_text("unit,indicator,value\nA,RESP,93\nZZ,RESP,90\nA,NOPE,1\nA,RESP,94\n", encoding="utf-8")
     assert _run("import", "values", str(file), "--cycle", "2026") == 2
     err = capsys.readouterr().err
-    assert "row 3, column unit: 'ZZ' is not a subject of 2026" in err
-    assert "row 4, column indicator: 'NOPE'" in err
-    assert "row 5: duplicate row: A RESP already given at row 2" in err
+    assert "row 3, column unit: “ZZ”不是 2026 中您可以填报数值的考核对象" in err
+    assert "row 4, column indicator: “NOPE”不是方案" in err
+    assert "row 5: 重复行：A RESP 已在第 2 行给出" in err
     after = (
         Value.objects.count(),
         AuditEvent.objects.count(),
@@ -99,11 +99,14 @@ def test_an_operator_cannot_import_another_units_values(
 
     wb = Workbook()
     wb.active.append(["unit", "indicator", "value"])
+    wb.active.append(["A", "EXEC", 95])
+    wb.active.append(["B", "EXEC", 95])
     wb.active.append(["A", "RESP", 95])
-    wb.active.append(["B", "RESP", 95])
     wb.save(file)
     assert _run("import", "values", str(file), "--cycle", "2026", "--actor", "op-a") == 2
-    assert "row 3, column unit: you may not enter values for 'B'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "row 3, column unit: “B”不是 2026 中您可以填报数值的考核对象" in err  # unseen and absent alike
+    assert "row 4, column indicator: 诉求响应率：此项只能由考核办填报" in err  # the hotline's item is the office's
 
 
 def test_importing_into_a_published_cycle_is_refused_clearly(

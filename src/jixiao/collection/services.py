@@ -416,11 +416,13 @@ def do_load_values(
                 progress("checking", k)
             if unit not in subjects:  # absent and not the user's to enter alike (restrict's rule)
                 problems.add((label, row, "unit",
-                              f"{unit!r} is not a subject of {cycle.code} that you may enter values for"))
+                              _("“{unit}” is not a subject of {cycle} that you may enter values for")
+                              .format(unit=unit, cycle=cycle.code)))
                 continue
             if ind not in codes:
                 problems.add((label, row, "indicator",
-                              f"{ind!r} is not an indicator of {cycle.scheme.code} that takes values"))
+                              _("“{indicator}” is not an indicator of {scheme} that takes values")
+                              .format(indicator=ind, scheme=cycle.scheme.code)))
                 continue
             pk = subjects[unit][0]
             if ind in office and not is_office:
@@ -445,7 +447,8 @@ def do_load_values(
                 continue
             if (unit, ind) in seen:
                 problems.add((label, row, None,
-                              f"duplicate row: {unit} {ind} already given at row {seen[(unit, ind)]}"))
+                              _("duplicate row: {unit} {indicator} already given at row {row}")
+                              .format(unit=unit, indicator=ind, row=seen[(unit, ind)])))
                 continue
             seen[(unit, ind)] = row
             assert number is not None
