@@ -27,7 +27,7 @@ class Bad(NamedTuple):
 
 
 # The cycles of the shared world: 2025 (published), 2026 (open), 2026H1 (closed, scored).
-JSON_VALUE = {"cycle": "2026", "unit": "A", "indicator": "RESP", "value": 95, "note": ""}
+JSON_VALUE = {"cycle": "2026", "unit": "A", "indicator": "EXEC", "value": 95, "note": ""}
 
 BAD_INPUTS = [
     # The public.
@@ -51,8 +51,8 @@ BAD_INPUTS = [
     Bad("leader", "get", "/app/cycles/2026/units/A%00/", "path"),
     Bad("leader", "get", "/app/cycles/2026/results/", "query", query="category=%00"),
     Bad("auditor", "get", "/api/audit/events", "query", query="limit=%00"),
-    Bad("operator_a", "get", "/app/cycles/2026/entry/A/check/RESP/", "query", query="v_RESP=9%005"),
-    Bad("operator_a", "post", "/app/cycles/2026/entry/A/", "form", data={"v_RESP": "95", "action": "\x00"}),
+    Bad("operator_a", "get", "/app/cycles/2026/entry/A/check/EXEC/", "query", query="v_EXEC=9%005"),
+    Bad("operator_a", "post", "/app/cycles/2026/entry/A/", "form", data={"v_EXEC": "95", "action": "\x00"}),
     Bad("operator_a", "post", "/api/values/", "json", data={**JSON_VALUE, "unit": "A\x00"}),
     Bad("operator_a", "post", "/api/values/", "json", data={**JSON_VALUE, "note": "备注\x00"}),
     Bad("operator_a", "post", "/api/values/", "json", data={**JSON_VALUE, "cycle": "\x00"}),
@@ -119,7 +119,7 @@ def test_a_raw_nul_in_a_json_body_is_refused_too(shared_world: Any, db: Any) -> 
 
 
 def test_a_json_body_that_is_not_utf8_is_refused(shared_world: Any, db: Any) -> None:
-    body = b'{"cycle": "2026", "unit": "A", "indicator": "RESP", "value": 95, "note": "\xff"}'
+    body = b'{"cycle": "2026", "unit": "A", "indicator": "EXEC", "value": 95, "note": "\xff"}'
     r = _client(shared_world, "operator_a").post("/api/values/", body, content_type="application/json")
     assert r.status_code == 400
     assert r.json()["details"] == {"part": "json"}
@@ -141,7 +141,7 @@ def test_ordinary_chinese_text_still_passes(shared_world: Any, db: Any) -> None:
     assert client.get("/public/2025/", {"q": "市场监管"}).status_code == 200
     assert client.get("/api/cycles/%E4%B8%8D%E5%AD%98%E5%9C%A8").status_code == 404  # 不存在: simply absent
     client = _client(shared_world, "operator_a")
-    version = client.get("/api/values/2026/A/RESP").json()["version"]
+    version = client.get("/api/values/2026/A/EXEC").json()["version"]
     r = client.post("/api/values/", json.dumps({**JSON_VALUE, "note": "财政一体化系统截图", "version": version}),
                     content_type="application/json")
     assert r.status_code == 200, r.content
@@ -154,18 +154,18 @@ def test_an_evidence_file_may_hold_nul_bytes_but_not_the_text_fields_beside_it(
     settings.MEDIA_ROOT = str(tmp_path)
     client = _client(shared_world, "operator_a")
     pdf = b"%PDF-1.4\n1 0 obj\x00\x00\xff\xfe stream\x00"
-    old = Value.objects.filter(subject__cycle__code="2026", subject__code="A", indicator="RESP").first()
-    base = {"ver_RESP": old.version if old else 0, "o_RESP": f"{old.value:g}" if old else ""}
-    data = {**base, "v_RESP": "95.5", "action": "save",
-            "e_RESP": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
+    old = Value.objects.filter(subject__cycle__code="2026", subject__code="A", indicator="EXEC").first()
+    base = {"ver_EXEC": old.version if old else 0, "o_EXEC": f"{old.value:g}" if old else ""}
+    data = {**base, "v_EXEC": "95.5", "action": "save",
+            "e_EXEC": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
     r = client.post("/app/cycles/2026/entry/A/", data)
     assert r.status_code == 302, r.content[:500]
-    value = Value.objects.get(subject__cycle__code="2026", subject__code="A", indicator="RESP")
+    value = Value.objects.get(subject__cycle__code="2026", subject__code="A", indicator="EXEC")
     from jixiao.evidence.models import Evidence
 
     with Evidence.objects.get(value=value, replaced_at__isnull=True).file.open("rb") as stored:
         assert stored.read() == pdf
-    data = {"v_RESP": "9\x006", "action": "save", "e_RESP": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
+    data = {"v_EXEC": "9\x006", "action": "save", "e_EXEC": SimpleUploadedFile("proof.pdf", pdf, "application/pdf")}
     r = client.post("/app/cycles/2026/entry/A/", data)
     assert r.status_code == 400
-    assert "v_RESP" in r.content.decode()
+    assert "v_EXEC" in r.content.decode()
