@@ -284,4 +284,4 @@ def test_an_import_names_a_unit_the_user_does_not_see_like_one_that_does_not_exi
     with pytest.raises(ImportRefusedError) as refused:
         do_import_values(world.cycle, path, actor=world.personas["operator_b"])
     (_f, _r, col_a, why_a), (_f2, _r2, col_nope, why_nope) = refused.value.problems
-    assert (col_a, why_a.replace("'A'", "'NOPE'")) == (col_nope, why_nope)
+    assert (col_a, why_a.replace("“A”", "“NOPE”")) == (col_nope, why_nope)

@@ -56,7 +56,7 @@ def test_a_file_with_a_thousand_bad_rows_reports_the_first_hundred_and_the_count
     assert job.state == JobState.REFUSED
     assert job.problem_count == 1000
     assert len(job.problems) == 100
-    assert job.problems[0].startswith("values.csv, row 2, column indicator: 'NOPE0'")
+    assert job.problems[0].startswith("values.csv, row 2, column indicator: “NOPE0”")
     assert Value.objects.count() == before
     page = client.get(f"/app/imports/{job.pk}/").content.decode()
     assert "1000" in page

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -480,8 +480,7 @@ def do_load_values(
         replaced = [fill(Value(pk=existing[(s, i)][0], cycle=cycle, subject_id=s, indicator=i,
                                version=existing[(s, i)][2] + 1), s, i, v)
                     for _r, s, i, v, _f in good if (s, i) in existing]
-        Value.objects.bulk_update(replaced, ["value", "source", "entered_by", "entered_at", "note", "office_item",
-                                             "warnings", "explanation", "version"], batch_size=2000)
+        _update_values(replaced)
         Value.objects.bulk_create(
             [fill(Value(cycle=cycle, subject_id=s, indicator=i, version=1), s, i, v)
              for _r, s, i, v, _f in good if (s, i) not in existing],
@@ -504,6 +503,23 @@ def do_load_values(
             },
         )
     return counts
+
+
+_UPDATED = ("value", "source", "entered_by", "entered_at", "note", "office_item", "warnings", "explanation", "version")
+
+
+def _update_values(rows: list[Value]) -> None:
+    """Write the replaced values in place, one parametrised UPDATE per row sent as one batch (Django's
+    ``bulk_update`` builds a CASE expression per field and row: seconds for a thousand rows)."""
+    if not rows:
+        return
+    fields: list[Any] = [Value._meta.get_field(name) for name in _UPDATED]
+    table = connection.ops.quote_name(Value._meta.db_table)
+    sets = ", ".join(f"{connection.ops.quote_name(str(f.column))} = %s" for f in fields)
+    pk = connection.ops.quote_name(Value._meta.pk.column)
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", params)
 
 
 def _check_imported_points(cycle: Cycle, good: list[tuple[int, int, str, float, list[Finding]]],
