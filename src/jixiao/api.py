@@ -162,6 +162,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.cycles.api import router as cycles_router
     from jixiao.evidence.api import router as evidence_router
     from jixiao.imports.api import router as imports_router
+    from jixiao.inbox.api import router as inbox_router
     from jixiao.indicators.api import router as indicators_router
     from jixiao.org.api import router as org_router
     from jixiao.results.api import router as results_router
@@ -178,3 +179,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/approval", approval_router)
     target.add_router("/audit", audit_router)
     target.add_router("/imports", imports_router)
+    target.add_router("/inbox", inbox_router)

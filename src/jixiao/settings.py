@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jixiao.approval",
     "jixiao.evidence",
     "jixiao.results",
+    "jixiao.inbox",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",
@@ -183,6 +184,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# E-mail of notices (jixiao.inbox): printed to the console unless a backend is set, e.g.
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST (and EMAIL_HOST_PASSWORD_FILE).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "jixiao@localhost"
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 # HTTPS. The defaults suit the embedded demo on http://127.0.0.1:8000; production behind a TLS proxy sets
 # them all (docs/deploy.md), and `check --deploy` says what is missing.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("app/", include("jixiao.approval.urls")),
     path("app/", include("jixiao.evidence.urls")),
     path("app/", include("jixiao.imports.urls")),
+    path("app/", include("jixiao.inbox.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

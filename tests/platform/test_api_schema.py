@@ -56,6 +56,9 @@ EXPECTED_ERRORS = {
     ("get", "/api/imports/"): {422},
     ("get", "/api/evidence/"): {422},
     ("get", "/api/evidence/{pk}/file"): {404, 422},
+    ("get", "/api/inbox/"): {401, 422},
+    ("post", "/api/inbox/read-all"): {401},
+    ("post", "/api/inbox/{notice_id}/read"): {401, 404, 422},
 }
 
 
@@ -239,6 +242,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/imports/": [{"query": {"limit": 3}}],
         "/api/evidence/": [{"query": {"cycle": c, "unit": "A", "limit": 3}} for c in cycles],
         "/api/evidence/{pk}/file": [{"path_parameters": {"pk": 1}}],
+        "/api/inbox/": [{"query": {"unread": u, "limit": 3}} for u in (True, False)],
+        "/api/inbox/{notice_id}/read": [{"path_parameters": {"notice_id": 1}}],
         "/api/units/{code}": [{"path_parameters": {"code": u}, "body": b} for u in ("A", "A1", "NOPE")
                               for b in ({"name": "市场监管局（新）"}, {"parent": "A1"}, {"parent": None})],
         "/api/values/{cycle}/{unit}/": [{"path_parameters": {"cycle": c, "unit": u}} for c in cycles

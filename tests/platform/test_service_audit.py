@@ -104,6 +104,15 @@ def _file(tmp: Path, name: str, *lines: str) -> Path:
     return path
 
 
+def _notice(w: Any) -> Any:
+    """A new notice to the operator of A (notify is a helper of other services: it writes no event)."""
+    from jixiao.inbox.models import Notice
+    from jixiao.inbox.services import notify
+
+    notify([w.personas["operator_a"]], kind="appeal", title="申诉待签发")
+    return Notice.objects.filter(recipient=w.personas["operator_a"]).latest("pk")
+
+
 def _draft_cycle(w: Any, tmp: Path) -> Call:
     draft = do_create_cycle("2027", "2027年度考核", w.open.scheme, actor=None, year=2027, units=[w.unit_a])
     return call(draft)
@@ -235,6 +244,9 @@ SERVICES: list[Audited] = [
         ),
     ),
     Audited("do_finish_import", "import.finish", _finished_job),
+    # inbox
+    Audited("do_read_notice", "notice.read", lambda w, tmp: call(_notice(w)), actor="operator_a"),
+    Audited("do_read_all_notices", "notice.read_all", lambda w, tmp: (_notice(w), call())[1], actor="operator_a"),
     # indicators
     Audited("do_create_indicator", "indicator.create", lambda w, tmp: call("SATIS", name="群众满意度")),
     Audited(

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of
+from jixiao.inbox.services import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("collection:entry_list"), _("Data entry")))
         if role in (Role.ADMIN, Role.LEADER, Role.AUDITOR):
             items.append((reverse("approval:latest"), _("Approval")))
+        items.append((reverse("inbox:list"), _("Inbox")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
             items.append((reverse("imports:list"), _("Imports")))
@@ -32,4 +34,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     active = max((url for url, _label in items if path.startswith(url) and url != "/"), key=len, default="/")
     return {"nav_items": [(url, label, url == active) for url, label in items], "nav_role": role,
-            "nav_role_label": Role(role).label}
+            "nav_role_label": Role(role).label, "nav_inbox": reverse("inbox:list"),
+            # Lazy: counted only when a page shows the navigation (one indexed count), not for redirects or JSON.
+            "nav_unread": SimpleLazyObject(lambda: unread_count(request.user)) if role != Role.PUBLIC else 0}
