@@ -166,6 +166,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.indicators.api import router as indicators_router
     from jixiao.org.api import router as org_router
     from jixiao.results.api import router as results_router
+    from jixiao.review.api import router as review_router
     from jixiao.schemes.api import router as schemes_router
 
     target.add_router("/accounts", accounts_router)
@@ -177,6 +178,7 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/values", collection_router)
     target.add_router("/evidence", evidence_router)
     target.add_router("/approval", approval_router)
+    target.add_router("/appeals", review_router)
     target.add_router("/audit", audit_router)
     target.add_router("/imports", imports_router)
     target.add_router("/inbox", inbox_router)

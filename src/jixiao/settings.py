@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "jixiao.evidence",
     "jixiao.results",
     "jixiao.inbox",
+    "jixiao.review",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",
@@ -249,6 +250,10 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
+# Celery beat's schedule (production); without a broker ``jixiao serve`` runs the same job in-process.
+CELERY_BEAT_SCHEDULE = {
+    "review-deadlines": {"task": "jixiao.review.run_deadlines", "schedule": 60.0},
+}
 
 # The cache: Redis in production (REDIS_URL); in the embedded default files in the data folder, which every
 # process of the one machine shares (a background job's progress is read by whichever worker serves the page).

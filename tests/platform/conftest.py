@@ -18,7 +18,7 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.services import do_create_user
 from jixiao.collection.services import do_set_rating, do_set_value
 from jixiao.cycles.models import Cycle, Subject
-from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
+from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
 from jixiao.engine import load_template
 from jixiao.engine.schemefile import template_text
 from jixiao.org.choices import Level
@@ -96,7 +96,7 @@ def build_world(*, with_closed: bool = False) -> World:
     do_open_cycle(published, actor=None)
     _fill(published, units, 90)
     do_close_cycle(published, actor=None, confirm=True)
-    do_publish_cycle(published, actor=None)
+    publish_final(published)
     open_cycle = do_create_cycle("2026", "2026年度考核", scheme, actor=None, year=2026, units=units)
     do_open_cycle(open_cycle, actor=None)
     _fill(open_cycle, units, 92)
@@ -161,3 +161,19 @@ def scheme_text() -> str:
 @pytest.fixture
 def engine_scheme() -> Any:
     return load_template("core-leader-negative")
+
+
+def publish_final(cycle: Any, actor: Any = None) -> Any:
+    """Take a closed cycle through the review, a publicity that began eight days ago and the final
+    publication, with no appeal (``jixiao.review``'s steps)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jixiao.review.services import do_confirm_review, do_end_publicity, do_finalize_cycle, do_start_publicity
+
+    began = timezone.now() - timedelta(days=8)
+    do_confirm_review(cycle, actor=actor)
+    do_start_publicity(cycle, actor=actor, days=7, confirm=True, now=began)
+    do_end_publicity(cycle, actor=actor)
+    return do_finalize_cycle(cycle, actor=actor, confirm=True)

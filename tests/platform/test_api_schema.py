@@ -49,6 +49,10 @@ EXPECTED_ERRORS = {
     ("delete", "/api/values/{cycle}/{unit}/{indicator}"): {204, 401, 403, 404, 409, 422, 428},
     ("get", "/api/approval/{cycle}/"): {401},
     ("post", "/api/approval/{cycle}/{unit}/{step}"): {401, 403, 404, 409, 422},
+    ("get", "/api/appeals/{cycle}/"): {401},
+    ("get", "/api/appeals/appeal/{pk}"): {401, 404, 422},
+    ("post", "/api/appeals/{cycle}/draft"): {401, 403, 404, 409, 422},
+    ("post", "/api/appeals/appeal/{pk}/{step}"): {401, 403, 404, 409, 422},
     ("post", "/api/units/"): {401, 403, 404, 409, 422},
     ("patch", "/api/units/{code}"): {401, 403, 404, 409, 422},
     ("get", "/api/audit/events"): {422},
@@ -255,6 +259,13 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/approval/{cycle}/{unit}/{step}": [{"path_parameters": {"cycle": "2026", "unit": u, "step": st},
                                                  "body": {"reason": "核对"}}
                                                 for u in ("A", "B") for st in ("submit", "return", "accept")],
+        "/api/appeals/{cycle}/": [{"path_parameters": {"cycle": c}} for c in cycles],
+        "/api/appeals/{cycle}/draft": [{"path_parameters": {"cycle": c}, "body": {"unit": "A", "target": "total",
+                                                                                  "grounds": "总分有误"}}
+                                       for c in cycles],
+        "/api/appeals/appeal/{pk}": [{"path_parameters": {"pk": 1}}],
+        "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
+                                            for st in ("sign", "reject")],
     }
 
 

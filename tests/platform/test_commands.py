@@ -115,7 +115,7 @@ def test_importing_into_a_published_cycle_is_refused_clearly(
     file = tmp_path / "values.csv"
     file.write_text("unit,indicator,value\nA,RESP,93\n", encoding="utf-8")
     assert _run("import", "values", str(file), "--cycle", "2025") == 2
-    assert "2025 处于“已公示”状态：导入实际值仅在“填报中”状态下可进行" in capsys.readouterr().err
+    assert "2025 处于“已定稿”状态：导入实际值仅在“填报中”状态下可进行" in capsys.readouterr().err
 
 
 def test_compute_stores_results_and_can_run_as_a_job(world: Any, capsys: pytest.CaptureFixture[str]) -> None:

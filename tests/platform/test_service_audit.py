@@ -104,6 +104,55 @@ def _file(tmp: Path, name: str, *lines: str) -> Path:
     return path
 
 
+def _publicity(w: Any, days_ago: int = 0) -> Any:
+    """The closed cycle, reviewed and in publicity since ``days_ago`` days (7 days long)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jixiao.review.services import do_confirm_review, do_start_publicity
+
+    do_confirm_review(w.closed, actor=None)
+    return do_start_publicity(w.closed, actor=None, days=7, confirm=True,
+                              now=timezone.now() - timedelta(days=days_ago))
+
+
+def _appeal(w: Any, *, lodged: bool = False, heard: bool = False) -> Any:
+    """An appeal of unit A against its total in the closed cycle's publicity: drafted, or signed (lodged), or
+    sent to a hearing."""
+    from django.utils import timezone
+
+    from jixiao.review.services import do_draft_appeal, do_schedule_hearing, do_sign_appeal
+
+    _publicity(w)
+    appeal = do_draft_appeal(w.subject(w.closed, w.unit_a), actor=None, target="total", grounds="数据有误")
+    if lodged or heard:
+        do_sign_appeal(appeal, actor=None)
+    if heard:
+        do_schedule_hearing(appeal, actor=None, at=timezone.now(), place="302会议室", participants="考核办；申诉单位")
+    return appeal
+
+
+def _publicity_ready(w: Any) -> None:
+    from jixiao.review.services import do_confirm_review
+
+    do_confirm_review(w.closed, actor=None)
+
+
+def _now() -> Any:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _ended(w: Any) -> Any:
+    from jixiao.review.services import do_end_publicity
+
+    cycle = _publicity(w, days_ago=8)
+    do_end_publicity(cycle, actor=None)
+    return cycle
+
+
 def _notice(w: Any) -> Any:
     """A new notice to the operator of A (notify is a helper of other services: it writes no event)."""
     from jixiao.inbox.models import Notice
@@ -226,7 +275,29 @@ SERVICES: list[Audited] = [
     ),
     Audited("do_open_cycle", "cycle.open", _draft_cycle),
     Audited("do_close_cycle", ("cycle.close", "cycle.compute"), lambda w, tmp: call(w.open, confirm=True)),
-    Audited("do_publish_cycle", "cycle.publish", lambda w, tmp: call(w.closed)),
+    # review, publicity, appeals and hearings
+    Audited("do_correct_value", ("value.correct", "cycle.compute"),
+            lambda w, tmp: call(w.subject(w.closed, w.unit_a), "EXEC", "95", reason="复核更正")),
+    Audited("do_confirm_review", "cycle.review", lambda w, tmp: call(w.closed)),
+    Audited("do_start_publicity", "cycle.publicity",
+            lambda w, tmp: (_publicity_ready(w), call(w.closed, confirm=True))[1]),
+    Audited("do_end_publicity", "cycle.publicity_end", lambda w, tmp: call(_publicity(w, days_ago=8))),
+    Audited("do_finalize_cycle", "cycle.finalize", lambda w, tmp: call(_ended(w), confirm=True)),
+    Audited("do_draft_appeal", "appeal.draft",
+            lambda w, tmp: (_publicity(w), call(w.subject(w.closed, w.unit_a), target="indicator",
+                                                indicator="EXEC", grounds="执行率计算有误"))[1],
+            actor="operator_a"),
+    Audited("do_sign_appeal", "appeal.sign", lambda w, tmp: call(_appeal(w)), actor="leader"),
+    Audited("do_withdraw_appeal", "appeal.withdraw", lambda w, tmp: call(_appeal(w, lodged=True)),
+            actor="operator_a"),
+    Audited("do_accept_appeal", ("value.correct", "appeal.accept", "cycle.compute"),
+            lambda w, tmp: call(_appeal(w, lodged=True), reason="核实有误", corrections={"EXEC": "96"})),
+    Audited("do_reject_appeal", "appeal.reject", lambda w, tmp: call(_appeal(w, lodged=True), reason="理由不成立")),
+    Audited("do_schedule_hearing", "appeal.hearing",
+            lambda w, tmp: call(_appeal(w, lodged=True), at=_now(), place="302会议室",
+                                participants="考核办；申诉单位")),
+    Audited("do_decide_hearing", "appeal.decide",
+            lambda w, tmp: call(_appeal(w, heard=True), decision="reject", minutes="听证记录", reasons="理由不成立")),
     # evidence
     Audited(
         "do_attach_evidence",

@@ -9,14 +9,17 @@ import pytest
 from jixiao.audit.models import AuditEvent
 from jixiao.collection.services import do_set_value
 from jixiao.cycles.errors import CycleStateError
-from jixiao.cycles.services import do_close_cycle, do_open_cycle, do_publish_cycle
+from jixiao.cycles.services import do_close_cycle, do_open_cycle
 from jixiao.engine import read_scheme_text
 from jixiao.engine.schemefile import template_text
 from jixiao.indicators.models import Indicator
 from jixiao.indicators.services import do_revise_indicator
 from jixiao.org.models import Person
+from jixiao.review.services import do_start_publicity
 from jixiao.schemes.errors import InvalidSchemeError
 from jixiao.schemes.services import do_import_scheme, export_scheme_text
+
+from .conftest import publish_final
 
 
 @pytest.mark.parametrize("template", ["core-leader-negative", "city-annual", "balanced-scorecard"])
@@ -60,7 +63,7 @@ def test_each_state_refuses_what_does_not_fit(world: Any) -> None:
     with pytest.raises(CycleStateError, match="填报中"):
         do_open_cycle(open_cycle, actor=None)
     with pytest.raises(CycleStateError):
-        do_publish_cycle(open_cycle, actor=None)
+        do_start_publicity(open_cycle, actor=None, confirm=True)
     with pytest.raises(CycleStateError):
         do_close_cycle(published, actor=None, confirm=True)
     subject = world.subject(published, world.unit_a)
@@ -73,9 +76,10 @@ def test_closing_scores_and_publishing_is_audited(world: Any) -> None:
     cycle = do_close_cycle(world.open, actor=world.personas["admin"], confirm=True)
     assert cycle.state == "closed"
     assert cycle.results.count() == 3
-    cycle = do_publish_cycle(cycle, actor=world.personas["admin"])
-    actions = list(AuditEvent.objects.order_by("-seq").values_list("action", flat=True)[:3])
-    assert actions == ["cycle.publish", "cycle.compute", "cycle.close"]
+    publish_final(cycle, actor=world.personas["admin"])
+    actions = list(AuditEvent.objects.order_by("-seq").values_list("action", flat=True)[:6])
+    assert actions == ["cycle.finalize", "cycle.publicity_end", "cycle.publicity", "cycle.review", "cycle.compute",
+                       "cycle.close"]
 
 
 def test_only_the_office_moves_a_cycle(world: Any) -> None:

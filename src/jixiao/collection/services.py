@@ -228,6 +228,35 @@ def do_set_value(
     return row
 
 
+def write_correction(subject: Subject, indicator: str, value: float | str, *, actor: Any, reason: str
+                     ) -> tuple[float | None, Value]:
+    """Write the office's correction of a value after the machine score (``jixiao.review``'s
+    ``do_correct_value``, inside its transaction, which holds the cycle's lock and records the audit event):
+    (the value before, or None, and the value row). The one value check still decides: an error refuses, a
+    warning is answered by the correction's reason."""
+    cycle = subject.cycle
+    if indicator not in cycle.scheme.engine.value_codes:
+        raise UnknownIndicatorError(indicator=indicator, what=_("a measured indicator or adjustment item"))
+    number, findings = check_entered_value(subject, indicator, value)
+    if number is None:
+        findings = findings or [empty(value_domain(subject, indicator))]
+        raise ValueRefusedError(text="; ".join(f.text(lang()) for f in findings))
+    warnings = _refuse(findings, reason)
+    row = Value.objects.select_for_update().filter(subject=subject, indicator=indicator).first()
+    before = row.value if row is not None else None
+    if row is None:
+        row = Value(cycle=cycle, subject=subject, indicator=indicator, version=0)
+    row.value, row.source, row.note = number, ValueSource.MANUAL, reason
+    row.entered_by, row.entered_at = _user(actor), timezone.now()
+    row.version += 1
+    row.office_item = is_office_item(cycle.scheme.engine, indicator)
+    row.warnings, row.explanation = warnings, reason.strip() if warnings else ""
+    validate(row, validate_unique=False, validate_constraints=False)
+    row.save()
+    touch_data(cycle)
+    return before, row
+
+
 def do_delete_value(value: Value, *, actor: Any, version: int | None = None) -> None:
     """Remove a value (the indicator becomes missing): an explicit action, never the side effect of a field
     left empty. Only while the cycle is open; ``version`` as for ``do_set_value``."""

@@ -1,4 +1,5 @@
-"""Cycles in the back office: created in draft, then moved by actions (open, close, publish, compute)."""
+"""Cycles in the back office: created in draft, then moved by actions (open, close, compute);
+review, publicity and the final publication are steps of the app's review page (they ask for confirmation)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from unfold.decorators import display
 from jixiao.core.admin import RestrictedAdmin, run_action
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
-from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
+from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
 
 
 @admin.register(Cycle)
@@ -27,7 +28,7 @@ class CycleAdmin(RestrictedAdmin):
     list_filter = ("state", "period_kind", "subject_kind", "year")
     search_fields = ("code", "name")
     list_select_related = ("scheme",)
-    actions = ("open_cycles", "close_cycles", "publish_cycles", "compute_cycles")
+    actions = ("open_cycles", "close_cycles", "compute_cycles")
     fields = (
         "code",
         "name",
@@ -44,7 +45,8 @@ class CycleAdmin(RestrictedAdmin):
         "engine_version",
         "import_link",
     )
-    readonly_fields = ("state", "opened_at", "closed_at", "published_at", "computed_at", "engine_version")
+    readonly_fields = ("state", "opened_at", "closed_at", "reviewed_at", "publicity_at", "publicity_ends_at",
+                       "published_at", "computed_at", "engine_version")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
         return self.fields if obj is not None else self.readonly_fields
@@ -63,6 +65,8 @@ class CycleAdmin(RestrictedAdmin):
             CycleState.DRAFT.label: "info",
             CycleState.OPEN.label: "warning",
             CycleState.CLOSED.label: "primary",
+            CycleState.PUBLICITY.label: "warning",
+            CycleState.APPEALS.label: "warning",
             CycleState.PUBLISHED.label: "success",
         },
     )
@@ -99,10 +103,6 @@ class CycleAdmin(RestrictedAdmin):
     @admin.action(description="结束填报并评分 Close and score")
     def close_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         run_action(self, request, queryset, do_close_cycle, "closed")
-
-    @admin.action(description="公示 Publish")
-    def publish_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        run_action(self, request, queryset, do_publish_cycle, "published")
 
     @admin.action(description="重新计算 Compute results")
     def compute_cycles(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:

@@ -5,12 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CycleState(models.TextChoices):
-    """draft -> open (data entry) -> closed (scored) -> published (公示)."""
+    """draft -> open (data entry) -> closed (machine score, office review) -> publicity (公示, appeals) ->
+    appeals (publicity over, appeals and hearings being decided) -> published (final, 定稿)."""
 
     DRAFT = "draft", _("draft (草稿)")
     OPEN = "open", _("open for data entry (填报中)")
-    CLOSED = "closed", _("closed and scored (已评分)")
-    PUBLISHED = "published", _("published (已公示)")
+    CLOSED = "closed", _("scored, under office review (已评分，复核中)")
+    PUBLICITY = "publicity", _("in publicity (公示中)")
+    APPEALS = "appeals", _("publicity over, appeals being decided (申诉处理中)")
+    PUBLISHED = "published", _("final (已定稿)")
+
+
+#: The states in which a cycle's results are public: in publicity, while its appeals are decided, and final.
+PUBLIC_STATES = (CycleState.PUBLICITY, CycleState.APPEALS, CycleState.PUBLISHED)
+#: The states after the machine score in which the office may correct a value and recompute.
+REVIEW_STATES = (CycleState.CLOSED, CycleState.PUBLICITY, CycleState.APPEALS)
 
 
 class PeriodKind(models.TextChoices):

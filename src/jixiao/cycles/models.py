@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,8 @@ from jixiao.org.models import code_validator
 
 class Cycle(models.Model):
     """A scheme applied to a set of subjects for a period. Its ``state`` moves draft -> open -> closed ->
-    published, only through the services, which refuse an action that does not fit the state."""
+    publicity -> appeals -> published (``CycleState``), only through the services, which refuse an action
+    that does not fit the state."""
 
     code = models.CharField(_("code"), max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -31,6 +33,16 @@ class Cycle(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    #: The office confirmed its review of the machine results (人工复核) at this time; publicity needs it.
+    reviewed_at = models.DateTimeField(_("review confirmed"), null=True, blank=True)
+    #: Days of publicity (公示期), set per cycle.
+    publicity_days = models.PositiveSmallIntegerField(
+        _("publicity days"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    publicity_at = models.DateTimeField(_("publicity started"), null=True, blank=True)
+    #: Appeals are accepted until this time; the scheduler ends the publicity then.
+    publicity_ends_at = models.DateTimeField(_("publicity ends"), null=True, blank=True)
+    #: The final publication (定稿).
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
     engine_version = models.CharField(_("engine version"), max_length=16, blank=True)

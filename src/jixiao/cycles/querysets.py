@@ -1,5 +1,5 @@
-"""Access to cycles and subjects. The public sees published cycles only; staff roles see cycles once
-opened; operators and leaders see the subjects of their units (a leader's with descendants)."""
+"""Access to cycles and subjects. The public sees cycles in publicity and published ones only; staff roles
+see cycles once opened; operators and leaders see the subjects of their units (a leader's with descendants)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of, unit_scope
 from jixiao.core.choices import Action
 from jixiao.core.querysets import RestrictedQuerySet
-from jixiao.cycles.choices import CycleState
+from jixiao.cycles.choices import PUBLIC_STATES, CycleState
 
 
 class CycleQuerySet(RestrictedQuerySet):
@@ -30,7 +30,7 @@ class CycleQuerySet(RestrictedQuerySet):
         if role == Role.AUDITOR:
             return self.all()
         if role == Role.PUBLIC:
-            return self.filter(state=CycleState.PUBLISHED)
+            return self.filter(state__in=PUBLIC_STATES)
         return self.exclude(state=CycleState.DRAFT)
 
 
@@ -46,7 +46,7 @@ class SubjectQuerySet(RestrictedQuerySet):
             return self.all()
         if action != Action.VIEW:
             return self.none()
-        published = Q(cycle__state=CycleState.PUBLISHED)
+        published = Q(cycle__state__in=PUBLIC_STATES)
         if role == Role.AUDITOR:
             return self.all()
         if role == Role.RATER:

@@ -181,16 +181,3 @@ def do_close_cycle(cycle: Cycle, *, actor: Any, confirm: bool = False) -> Cycle:
         do_compute_cycle(cycle, actor=actor)
     cycle.refresh_from_db()
     return cycle
-
-
-def do_publish_cycle(cycle: Cycle, *, actor: Any) -> Cycle:
-    """closed -> published: results become public (公示)."""
-    return _transition(
-        cycle,
-        actor=actor,
-        frm=CycleState.CLOSED,
-        to=CycleState.PUBLISHED,
-        action="publish",
-        label=_("publishing"),
-        stamp="published_at",
-    )

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of
 from jixiao.core.choices import Action
-from jixiao.cycles.choices import CycleState
+from jixiao.cycles.choices import PUBLIC_STATES, CycleState
 from jixiao.cycles.models import Cycle
-from jixiao.cycles.services import do_close_cycle, do_open_cycle, do_publish_cycle
+from jixiao.cycles.services import do_close_cycle, do_open_cycle
 from jixiao.results.services import do_compute_cycle
 from jixiao.web.helpers import exported, get_cycle, paginate, run_service, search_text, web_login_required
 from jixiao.web.tables import Badge, Link, Table
@@ -31,7 +31,7 @@ def cycle_table(cycles: Any, user: Any) -> Table:
                  Link(_("ranking"), reverse("results:ranking", args=[c.code])),
                  Link(_("indicators"), reverse("indicators:list", args=[c.code]))]
         # The overview is the office's page; others start from the results they may see.
-        first = links[0] if role in (Role.ADMIN, Role.AUDITOR) or c.state == CycleState.PUBLISHED else links[1]
+        first = links[0] if role in (Role.ADMIN, Role.AUDITOR) or c.state in PUBLIC_STATES else links[1]
         rows.append([Link(c.name, first.href), c.code, c.year, Badge(CycleState(c.state).label, f"state-{c.state}"),
                      c.scheme.name, links])
     return Table("cycles", _("Cycles"), [_("cycle"), _("code"), _("year"), _("state"), _("scheme"), _("pages")],
@@ -57,7 +57,8 @@ def cycles(request: HttpRequest) -> HttpResponse:
 @web_login_required
 @require_POST
 def cycle_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    """The office moves a cycle on (open, compute, close, publish) through the services."""
+    """The office moves a cycle on (open, compute, close) through the services; what follows the machine score
+    is ``jixiao.review``'s."""
     user = request.user
     cycle = get_cycle(user, code, Action.CHANGE)
     actions: dict[str, tuple[Callable[[], Any], str]] = {
@@ -65,7 +66,6 @@ def cycle_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         "compute": (lambda: do_compute_cycle(cycle, actor=user), _("The results were recomputed.")),
         "close": (lambda: do_close_cycle(cycle, actor=user, confirm=request.POST.get("confirm") == "1"),
                   _("The cycle is closed and scored.")),
-        "publish": (lambda: do_publish_cycle(cycle, actor=user), _("The results are published.")),
     }
     if action not in actions:
         raise Http404

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.models import User
@@ -18,7 +21,7 @@ from jixiao.accounts.services import do_create_user
 from jixiao.collection.models import Value
 from jixiao.collection.services import do_load_ratings, do_load_values, do_set_target
 from jixiao.cycles.models import Cycle, Subject
-from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle, do_publish_cycle
+from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
 from jixiao.engine.schemefile import template_text
 from jixiao.org.choices import Level, PostType
 from jixiao.org.models import Unit
@@ -258,6 +261,62 @@ def _approval(cycle: Cycle) -> None:
                      reason="安全生产扣分项缺少应急管理部门的通报文件，请补充佐证材料后重新报送")
 
 
+def _at(text: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(text))
+
+
+def _review_and_appeals(cycle: Cycle) -> None:
+    """Last year's cycle went through the whole chain after the machine score: the office's review with one
+    correction, seven days of publicity, two appeals (one rejected; one heard and accepted, which corrected a
+    value), the end of the publicity and the final publication (定稿)."""
+    from jixiao.review.choices import AppealTarget, HearingDecision
+    from jixiao.review.services import (
+        do_confirm_review,
+        do_correct_value,
+        do_decide_hearing,
+        do_draft_appeal,
+        do_end_publicity,
+        do_finalize_cycle,
+        do_reject_appeal,
+        do_schedule_hearing,
+        do_sign_appeal,
+        do_start_publicity,
+    )
+
+    office, operator, director = (User.objects.get(username=u) for u in ("office", "operator", "director"))
+    subjects = {s.code: s for s in Subject.objects.filter(cycle=cycle)}
+    rect = Value.objects.get(subject=subjects["SFS-D04"], indicator="RECT")
+    do_correct_value(subjects["SFS-D04"], "RECT", min(100.0, round(rect.value + 6.0, 1)), actor=office,
+                     reason="复核发现：第四季度已整改销号的12项问题未计入，按督查室销号清单更正")
+    do_confirm_review(cycle, actor=office)
+    do_start_publicity(cycle, actor=office, days=7, confirm=True, now=_at("2026-01-10T09:00"))
+    solve = Value.objects.get(subject=subjects["SFS-A01"], indicator="SOLVE")
+    heard = do_draft_appeal(
+        subjects["SFS-A01"], actor=operator, target=AppealTarget.INDICATOR, indicator="SOLVE",
+        grounds="12345热线转办的412件诉求中，有38件为重复派单，已由热线办确认合并；按合并后的件数计算，"
+                "解决率应为原值以上。附热线办确认函。",
+        cited=f"SOLVE 诉求解决率 {solve.value:g}%", now=_at("2026-01-12T10:30"))
+    do_sign_appeal(heard, actor=director, now=_at("2026-01-12T16:00"))
+    rejected = do_draft_appeal(
+        subjects["SFS-A05"], actor=None, target=AppealTarget.GRADE,
+        grounds="事故发生在辖区企业，本局已按预案处置，不应适用一票否决。",
+        cited="MAJOR 重大安全事故 1 起：一票否决", now=_at("2026-01-13T09:15"))
+    do_sign_appeal(rejected, actor=None, now=_at("2026-01-13T11:00"))
+    do_reject_appeal(rejected, actor=office,
+                     reason="经核查，事故经市安委会认定为本部门监管职责范围内的较大事故，按考核方案第十二条适用一票否决；"
+                            "申诉理由不成立，维持原等次。")
+    do_end_publicity(cycle, now=_at("2026-01-17T09:00"))
+    do_schedule_hearing(heard, actor=office, at=_at("2026-01-20T14:30"), place="市政府3号楼302会议室",
+                        participants="市场监督管理局（申诉单位）；市考核办；市12345热线办（数据提供单位）",
+                        observers="市人大代表2名、市政协委员1名")
+    do_decide_hearing(heard, actor=office, decision=HearingDecision.ACCEPT,
+                      minutes="申诉单位陈述重复派单情况；热线办确认其中38件为同一诉求重复转办，已在系统中合并；"
+                              "考核办核对原始工单后无异议。",
+                      reasons="重复派单不计入应办件数，解决率按合并后件数重算",
+                      corrections={"SOLVE": min(100.0, round(solve.value + 4.5, 1))})
+    do_finalize_cycle(cycle, actor=office, confirm=True, now=_at("2026-01-22T10:00"))
+
+
 def load_demo(stdout: Any = None) -> bool:
     """Create the demo city unless it exists; return whether it was created."""
     if Cycle.objects.filter(code=CYCLE_THIS).exists():
@@ -286,7 +345,7 @@ def load_demo(stdout: Any = None) -> bool:
     veto_unit = Subject.objects.get(cycle=last, code="SFS-A05")  # 应急管理局: a major accident in 2025
     do_load_values(last, [(2, veto_unit.code, "MAJOR", 1.0)], actor=None, label="veto (demo)")
     do_close_cycle(last, actor=None, confirm=True)
-    do_publish_cycle(last, actor=None)
+    _review_and_appeals(last)
 
     this = do_create_cycle(
         CYCLE_THIS, "示范市2026年度综合绩效考核", scheme, actor=None, year=2026, units=assessed
@@ -321,5 +380,5 @@ def accounts_table() -> str:
     for acc in ACCOUNTS:
         if User.objects.filter(username=acc.username).exists():
             lines.append(f"{acc.username:10}  {PASSWORD:12}  {acc.role.value:9}  {acc.note}")
-    lines.append(f"{'(none)':10}  {'':12}  {'public':9}  公众：首页与 API 只显示已公示的周期")
+    lines.append(f"{'(none)':10}  {'':12}  {'public':9}  公众：首页与 API 只显示公示中和已定稿的周期")
     return "\n".join(lines)

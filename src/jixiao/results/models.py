@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jixiao.results.querysets import ResultQuerySet
+from jixiao.results.choices import VersionKind
+from jixiao.results.querysets import ResultQuerySet, ResultVersionQuerySet
 
 
 class Result(models.Model):
@@ -50,3 +52,36 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_id}: {self.total:.2f} {self.grade}"
+
+
+class ResultVersion(models.Model):
+    """One version of a cycle's results after the machine score (结果版本): the machine score itself, each
+    recompute after a review correction or an appeal, the results put to publicity and the final ones. Nothing
+    is overwritten: ``Result`` holds the current results, the versions keep every earlier set as it was, so
+    the machine result stays beside the reviewed one and the final publication can say what changed and why.
+    ``rows`` maps each subject code to its total, rank, grade and flags."""
+
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="result_versions",
+                              verbose_name=_("cycle"))
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=16, choices=VersionKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    rows = models.JSONField(_("results"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("made"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("by"))
+
+    objects = ResultVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("results version")
+        verbose_name_plural = _("results versions")
+        ordering = ("cycle", "number")
+        constraints = (
+            models.UniqueConstraint(fields=["cycle", "number"], name="results_version_number_unique",
+                                    violation_error_message=_("This version of the results exists already.")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} v{self.number} ({self.kind})"

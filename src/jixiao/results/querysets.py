@@ -12,7 +12,7 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of, unit_scope
 from jixiao.core.choices import Action
 from jixiao.core.querysets import RestrictedQuerySet
-from jixiao.cycles.choices import CycleState
+from jixiao.cycles.choices import PUBLIC_STATES, CycleState
 
 
 class ResultQuerySet(RestrictedQuerySet):
@@ -24,7 +24,7 @@ class ResultQuerySet(RestrictedQuerySet):
         if action != Action.VIEW:
             return self.none()
         role = role_of(user)
-        published = Q(cycle__state=CycleState.PUBLISHED)
+        published = Q(cycle__state__in=PUBLIC_STATES)
         if role in (Role.ADMIN, Role.AUDITOR):
             return self.all()
         if role in (Role.OPERATOR, Role.LEADER):
@@ -32,3 +32,15 @@ class ResultQuerySet(RestrictedQuerySet):
                 published | Q(cycle__state=CycleState.CLOSED, subject__unit_id__in=unit_scope(user))
             )
         return self.filter(published)
+
+
+class ResultVersionQuerySet(RestrictedQuerySet):
+    """Versions of a cycle's results: the office and auditors; nobody changes one (computing and the review's
+    steps write them)."""
+
+    what = _("results version")
+
+    def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
+        if action != Action.VIEW or role_of(user) not in (Role.ADMIN, Role.AUDITOR):
+            return self.none()
+        return self.all()

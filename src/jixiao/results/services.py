@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from typing import Any
 
 import numpy as np
@@ -19,15 +20,15 @@ from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event
 from jixiao.core.choices import Action
-from jixiao.cycles.choices import CycleState
+from jixiao.cycles.choices import REVIEW_STATES, CycleState
 from jixiao.cycles.models import Cycle
 from jixiao.cycles.services import lock_cycle, require_state
 from jixiao.engine import ENGINE_VERSION, InputError, Labels, ScoreResult, build_population, explain, score
 from jixiao.engine import result_frame as engine_result_frame
-from jixiao.results.choices import Lang
+from jixiao.results.choices import Lang, VersionKind
 from jixiao.results.data import cycle_frames
 from jixiao.results.errors import ComputeInputError
-from jixiao.results.models import Result
+from jixiao.results.models import Result, ResultVersion
 
 
 def labels() -> Labels:
@@ -94,7 +95,6 @@ def _store(rows: pl.DataFrame) -> None:
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             copy.write(buf.getvalue())
         return
-    import json
     from datetime import datetime
 
     objs = [
@@ -116,13 +116,35 @@ def _store(rows: pl.DataFrame) -> None:
     Result.objects.bulk_create(objs, batch_size=2000)
 
 
-def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
+def version_rows(cycle: Cycle) -> dict[str, dict[str, Any]]:
+    """The cycle's current results as a version keeps them: subject code -> total, rank, grade, flags."""
+    return {code: {"total": round(total, 4), "rank": rank, "grade": grade, "flags": flags}
+            for code, total, rank, grade, flags in Result.objects.filter(cycle=cycle).order_by("subject__code")
+            .values_list("subject__code", "total", "rank", "grade", "flags")}
+
+
+def save_version(cycle: Cycle, kind: str, *, actor: Any, reason: str = "") -> ResultVersion:
+    """Keep the cycle's current results as its next version (inside the caller's transaction, which holds the
+    cycle's lock and records the audit event)."""
+    rows = version_rows(cycle)
+    last = ResultVersion.objects.filter(cycle=cycle).order_by("-number").values_list("number", flat=True).first()
+    return ResultVersion.objects.create(
+        cycle=cycle, number=(last or 0) + 1, kind=VersionKind(kind), reason=reason, rows=rows,
+        sha256=hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest(), created_at=timezone.now(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def do_compute_cycle(cycle: Cycle, *, actor: Any, kind: str = VersionKind.RECOMPUTE, reason: str = "") -> int:
     """Score the cycle and replace its results; return how many were stored. Possible while the cycle is
-    open (provisional results) or closed; a published cycle's results are final. Records the ``data_version``
-    the results were computed from, so the pages can say when later writes have left them out of date."""
+    open (provisional results), closed (the machine score, then the office's review) and while its appeals
+    are decided; a final cycle's results stay as published. Records the ``data_version`` the results were
+    computed from, so the pages can say when later writes have left them out of date.
+
+    After the machine score every compute keeps its results as a new ``ResultVersion`` (``kind``, ``reason``):
+    the first one after closing is the machine score, and nothing computed later overwrites it."""
     with transaction.atomic():
         cycle = lock_cycle(cycle)
-        require_state(cycle, [CycleState.OPEN, CycleState.CLOSED], _("computing results"))
+        require_state(cycle, [CycleState.OPEN, *REVIEW_STATES], _("computing results"))
         Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
         subjects, result = score_cycle(cycle)
         now = timezone.now()
@@ -140,6 +162,10 @@ def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
         cycle.computed_at, cycle.engine_version, cycle.computed_version = now, ENGINE_VERSION, cycle.data_version
         cycle.save(update_fields=["computed_at", "engine_version", "computed_version"])
         table = rows.select("subject_id", "total", "rank", "grade", "flags", "points").write_csv()
+        version = None
+        if cycle.state != CycleState.OPEN:
+            first = not ResultVersion.objects.filter(cycle=cycle).exists()
+            version = save_version(cycle, VersionKind.MACHINE if first else kind, actor=actor, reason=reason).number
         record_event(
             "cycle.compute",
             actor=actor,
@@ -151,6 +177,8 @@ def do_compute_cycle(cycle: Cycle, *, actor: Any) -> int:
                 "engine_version": ENGINE_VERSION,
                 "computed_version": cycle.data_version,
                 "sha256": hashlib.sha256(table.encode()).hexdigest(),
+                "version": version,
+                "reason": reason,
             },
         )
     return rows.height

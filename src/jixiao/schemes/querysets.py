@@ -25,7 +25,7 @@ class SchemeQuerySet(RestrictedQuerySet):
         if action != Action.VIEW:
             return self.none()
         if role == Role.PUBLIC:
-            from jixiao.cycles.choices import CycleState
+            from jixiao.cycles.choices import PUBLIC_STATES
 
-            return self.filter(cycles__state=CycleState.PUBLISHED).distinct()
+            return self.filter(cycles__state__in=PUBLIC_STATES).distinct()
         return self.all()

@@ -28,6 +28,10 @@ def serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     connections.close_all()  # collectstatic and the checks may have opened one; workers open their own
+    from jixiao.review.scheduler import run_once, start_in_process
+
+    run_once()  # a publicity that ran out while nothing was serving ends now
+    start_in_process()
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
         def load_config(self) -> None:

@@ -1,0 +1,48 @@
+"""The embedded default's scheduler: without a broker (no Celery beat), ``jixiao serve`` runs the review's
+deadline job in a thread of its own every ``INTERVAL`` seconds. The job is idempotent, so a run that overlaps
+the office's own "end the publicity" does nothing twice."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import connections
+
+from jixiao.audit.context import audit_source
+from jixiao.core.choices import Source
+
+INTERVAL = 60.0
+log = logging.getLogger(__name__)
+
+
+def run_once() -> list[str]:
+    """One run of the deadline job, as the scheduler makes it (the job as the audit source)."""
+    from jixiao.review.services import run_deadlines
+
+    try:
+        with audit_source(Source.JOB, "run_deadlines"):
+            return run_deadlines()
+    finally:
+        connections.close_all()  # this thread's own connections; the workers open theirs
+
+
+def start_in_process(interval: float = INTERVAL) -> threading.Thread | None:
+    """Start the in-process scheduler unless Celery (beat) does the scheduling. Returns its thread."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(interval):
+            try:
+                moved = run_once()
+                if moved:
+                    log.info("publicity ended: %s", ", ".join(moved))
+            except Exception:  # a failed run is logged and tried again at the next tick
+                log.exception("the deadline job failed")
+
+    thread = threading.Thread(target=loop, name="jixiao-scheduler", daemon=True)
+    thread.start()
+    return thread
