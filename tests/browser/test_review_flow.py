@@ -76,10 +76,12 @@ def test_close_review_publicity_appeal_hearing_and_final_publication(
     # The unit appeals: the operator drafts, the leader signs.
     op = sign_in(browser, "op-a")
     op.goto(f"{url}/app/review/{CODE}/appeals/")
+    assert "申诉受理至" in op.locator("#appeal-deadline").inner_text()
     op.select_option("#id_target", "indicator")
     op.select_option("#id_indicator", "EXEC")
     op.fill("#id_grounds", "预算执行率应按调整后预算计算，附财政局批复")
     op.fill("#id_cited", "EXEC 预算执行率")
+    shoot(op, "appeal-draft", "#appeal-form")
     op.click("#draft-appeal")
     op.wait_for_selector("#appeal-state")
     assert "待单位负责人签发" in op.locator("#appeal-state").inner_text()

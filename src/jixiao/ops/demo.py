@@ -368,7 +368,8 @@ def load_demo(stdout: Any = None) -> bool:
         stdout.write(
             f"示范市 loaded: {len(units) + 1} units ({len(units)} assessed), {staff} staff, "
             f"scheme {scheme.code} "
-            f"({len(scheme.engine.leaves)} indicators), cycles {CYCLE_LAST} (published) and "
+            f"({len(scheme.engine.leaves)} indicators), cycles {CYCLE_LAST} "
+            "(final, after review, publicity and two appeals) and "
             f"{CYCLE_THIS} (open)"
         )
     return True

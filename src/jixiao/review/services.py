@@ -113,6 +113,17 @@ class ReviewSheet:
     current: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+def flag_words(scheme: Any, flags: list[str]) -> str:
+    """The engine's result flags (``veto:MAJOR``, ``quota:优秀``, ``missing:A,B``) with item names for codes."""
+    words = {"veto": _("veto"), "quota": _("quota full for"), "missing": _("missing"), "excluded": _("not applicable")}
+    out = []
+    for flag in flags:
+        kind, _sep, rest = flag.partition(":")
+        items = rest if kind == "quota" else "、".join(scheme.item_name(c) for c in rest.split(",") if c)
+        out.append(f"{words.get(kind, kind)}: {items}")
+    return "; ".join(out)
+
+
 def review_sheet(cycle: Cycle, user: Any, *, moved: int = 5) -> ReviewSheet:
     """Everything in the machine results that needs a human eye: values flagged when they were entered (with
     the unit's explanation), vetoes and grades moved by a quota or rule (the engine's flags), and the ``moved``
@@ -136,9 +147,15 @@ def review_sheet(cycle: Cycle, user: Any, *, moved: int = 5) -> ReviewSheet:
             detail += _("; explanation: %(text)s") % {"text": explanation}
         sheet.items.append(ReviewItem(code, names.get(code, code), _("value flagged when entered"), detail))
     for code, row in sorted(sheet.current.items()):
-        if row.get("flags"):
+        parts = [p.strip() for p in (row.get("flags") or "").split(";") if p.strip()]
+        adjusted = [p for p in parts if p.startswith(("veto:", "quota:"))]
+        missing = [p for p in parts if p.startswith(("missing:", "excluded:"))]
+        if adjusted:
             sheet.items.append(ReviewItem(code, names.get(code, code), _("veto or grade adjusted"),
-                                          f"{row['grade']}: {row['flags']}"))
+                                          f"{row['grade']}: {flag_words(scheme, adjusted)}"))
+        if missing:
+            sheet.items.append(ReviewItem(code, names.get(code, code), _("values missing"),
+                                          flag_words(scheme, missing)))
     previous = reports.previous_cycle(user, cycle)
     if previous is not None:
         last = {u: (t, rk) for u, t, rk in Result.objects.filter(cycle=previous)
@@ -629,6 +646,6 @@ def public_note(cycle: Cycle) -> PublicNote:
             else:
                 why.append(_("appeal accepted: %(item)s corrected") % {"item": item})
         note.rows.append({"code": change.code, "name": change.name, "before": change.before, "after": change.after,
-                          "why": "；".join(dict.fromkeys(why)) or _("recomputed")})
+                          "why": "；".join(dict.fromkeys(why)) or _("rank moved with another unit's correction")})
     note.changed = len(note.rows)
     return note
