@@ -21,11 +21,8 @@ def run_once() -> list[str]:
     """One run of the deadline job, as the scheduler makes it (the job as the audit source)."""
     from jixiao.review.services import run_deadlines
 
-    try:
-        with audit_source(Source.JOB, "run_deadlines"):
-            return run_deadlines()
-    finally:
-        connections.close_all()  # this thread's own connections; the workers open theirs
+    with audit_source(Source.JOB, "run_deadlines"):
+        return run_deadlines()
 
 
 def start_in_process(interval: float = INTERVAL) -> threading.Thread | None:
@@ -42,6 +39,8 @@ def start_in_process(interval: float = INTERVAL) -> threading.Thread | None:
                     log.info("publicity ended: %s", ", ".join(moved))
             except Exception:  # a failed run is logged and tried again at the next tick
                 log.exception("the deadline job failed")
+            finally:
+                connections.close_all()  # this thread's own connections; the workers open theirs
 
     thread = threading.Thread(target=loop, name="jixiao-scheduler", daemon=True)
     thread.start()

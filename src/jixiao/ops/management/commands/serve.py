@@ -27,10 +27,10 @@ def serve(host: str, port: int, workers: int) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication
 
-    connections.close_all()  # collectstatic and the checks may have opened one; workers open their own
     from jixiao.review.scheduler import run_once, start_in_process
 
     run_once()  # a publicity that ran out while nothing was serving ends now
+    connections.close_all()  # collectstatic, the checks and that run opened one; workers open their own
     start_in_process()
 
     class Server(BaseApplication):  # type: ignore[misc]  # gunicorn is untyped
