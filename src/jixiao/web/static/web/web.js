@@ -16,3 +16,27 @@
   document.addEventListener("DOMContentLoaded", function () { draw(document); });
   document.addEventListener("htmx:afterSettle", function (evt) { draw(evt.target); });
 })();
+
+/* A form that starts long work (computing a cycle, a correction that recomputes it) says so while the server
+   works: on submit its buttons are disabled (no second submission) and a progress bar with the form's
+   data-busy text is shown until the answer arrives. */
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-busy") || evt.defaultPrevented) { return; }
+    var box = document.createElement("div");
+    box.className = "busy";
+    box.setAttribute("role", "status");
+    var bar = document.createElement("progress");
+    bar.setAttribute("aria-label", form.getAttribute("data-busy"));
+    var text = document.createElement("span");
+    text.textContent = form.getAttribute("data-busy");
+    box.appendChild(bar);
+    box.appendChild(text);
+    form.appendChild(box);
+    setTimeout(function () {  // after the submission has taken the clicked button's value
+      form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+})();
