@@ -593,7 +593,8 @@ def do_finalize_cycle(cycle: Cycle, *, actor: Any, confirm: bool = False, now: d
                  note=_("not signed before the publicity ended"))
         cycle.state, cycle.published_at = CycleState.PUBLISHED, now
         cycle.save(update_fields=["state", "published_at"])
-        summary = "; ".join(f"{c.name}: {'; '.join(c.reasons) or '—'}" for c in changes)
+        moved = _("rank moved with another unit's correction")
+        summary = "; ".join(f"{c.name}: {'; '.join(c.reasons) or moved}" for c in changes)
         version = save_version(cycle, VersionKind.FINAL, actor=actor,
                                reason=_("%(n)s units changed after the publicity") % {"n": len(changes)}
                                + (f" ({summary})" if summary else ""))
