@@ -67,3 +67,11 @@ class PublicityNotOverError(JixiaoError):
     code = "publicity_not_over"
     status = 409
     message = _("The publicity of {cycle} runs until {deadline}; the results can be finalised after it.")
+
+
+class NotTheUnitsOwnError(JixiaoError):
+    """Only a unit's own operator (or the office) drafts its appeals."""
+
+    code = "not_the_units_own"
+    status = 403
+    message = _("{unit}: an appeal is drafted by the unit's own operator.")

@@ -43,6 +43,7 @@ from jixiao.review.errors import (
     AppealInputError,
     AppealStepNotAllowedError,
     ConfirmationRequiredError,
+    NotTheUnitsOwnError,
     OpenAppealsError,
     PublicityNotOverError,
     ResultsOutOfDateError,
@@ -370,8 +371,7 @@ def do_draft_appeal(subject: Subject, *, actor: Any, target: str, grounds: str, 
             raise AppealDeadlineError(cycle=cycle.name, deadline=local(cycle.publicity_ends_at))
         require_state(cycle, [CycleState.PUBLICITY], _("appealing"))
         if not may_draft_appeal(actor, subject, now):
-            raise AppealStepNotAllowedError(unit=subject.name, step=AppealStep.DRAFT.label,
-                                            state=CycleState(cycle.state).label)
+            raise NotTheUnitsOwnError(unit=subject.name)
         if target == AppealTarget.INDICATOR:
             if indicator not in cycle.scheme.engine.value_codes and indicator not in {
                     n.code for n in cycle.scheme.engine.nodes}:
