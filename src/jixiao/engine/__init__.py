@@ -7,7 +7,7 @@
 """
 
 from jixiao.engine.errors import EngineError, InputError, InputProblem, SchemeError
-from jixiao.engine.explain import explain
+from jixiao.engine.explain import Breakdown, GradeNote, Line, breakdown, explain, flag_notes
 from jixiao.engine.grading import quota_limit
 from jixiao.engine.inputs import Labels, build_population, read_inputs
 from jixiao.engine.report import result_frame, write_table
@@ -19,17 +19,22 @@ from jixiao.engine.validation import parse_scheme
 
 __all__ = [
     "ENGINE_VERSION",
+    "Breakdown",
     "EngineError",
+    "GradeNote",
     "InputError",
     "InputProblem",
     "Labels",
+    "Line",
     "Population",
     "Scheme",
     "SchemeError",
     "ScoreResult",
+    "breakdown",
     "build_population",
     "dump_scheme",
     "explain",
+    "flag_notes",
     "list_templates",
     "load_scheme",
     "load_template",

@@ -1,15 +1,22 @@
 """The explanation of one subject's score (得分说明), in Chinese or English, as a person would write
 it for an appeal: every node with its value, target, rule, fraction and points, then how the total,
 the rank and the grade came about, quota demotions and vetoes included.
+
+``breakdown`` gives the same in structured form for a page (总分构成): the lines that add up to the total
+(first-level nodes, each bonus and penalty item, the part above a cap) and the notes on why the grade is
+not the one the total alone reaches (a veto, a full quota), each with its words in Chinese or English.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
 from jixiao.engine.ruletext import GROUP_NAMES, LANGS, rule_text
 from jixiao.engine.ruletext import number_text as _n
-from jixiao.engine.scheme import Node
+from jixiao.engine.scheme import Grade, Node
 from jixiao.engine.score import ScoreResult
 
 
@@ -58,6 +65,15 @@ _T = {
         "group_sep": "；",
         "quote": "「{}」",
         "list_sep": "、",
+        "line_bonus_cap": "加分超过上限 {cap} 分的部分不计",
+        "line_penalty_cap": "扣分超过上限 {cap} 分的部分不扣",
+        "line_floor": "总分不低于 0",
+        "line_rounding": "各项四舍五入的尾差",
+        "note_veto": "{items}：一票否决，等次定为「{grade}」",
+        "note_veto_cap": "{items}：一票否决，等次最高为「{veto}」",
+        "veto_item": "{name} {n}",
+        "short_veto": "一票否决",
+        "short_quota": "名额调整",
     },
     "en": {
         "title": "Score explanation for {name} ({code}, category {cat}) under \u201c{scheme}\u201d",
@@ -99,6 +115,15 @@ _T = {
         "group_sep": "; ",
         "quote": "\u201c{}\u201d",
         "list_sep": ", ",
+        "line_bonus_cap": "bonus above the cap of {cap}: not counted",
+        "line_penalty_cap": "penalty above the cap of {cap}: not deducted",
+        "line_floor": "a total is not below 0",
+        "line_rounding": "rounding of the figures above",
+        "note_veto": "{items}: veto, so the grade is \u201c{grade}\u201d",
+        "note_veto_cap": "{items}: veto, so the grade can be no better than \u201c{veto}\u201d",
+        "veto_item": "{name} {n}",
+        "short_veto": "veto",
+        "short_quota": "quota",
     },
 }
 
@@ -177,17 +202,15 @@ def _leaf_line(result: ScoreResult, i: int, j: int, node: Node, t: dict[str, str
 
 def _adjustment_lines(result: ScoreResult, i: int, t: dict[str, str], lines: list[str]) -> None:
     """Bonus and penalty items with their sums and caps."""
-    scheme, pop = result.scheme, result.population
+    scheme = result.scheme
     if not (scheme.bonus.codes or scheme.penalty.codes):
         return
     lines += ["", t["adjust"]]
-    value_col = {c: m for m, c in enumerate(scheme.value_codes)}
     for key, adj, raw, used in (("bonus", scheme.bonus, result.bonus_raw, result.bonus),
                                 ("penalty", scheme.penalty, result.penalty_raw, result.penalty)):
         if not adj.codes:
             continue
-        items = [f"{scheme.item_name(c)} {_n(pop.values[i, value_col[c]])}" for c in adj.codes
-                 if not np.isnan(pop.values[i, value_col[c]]) and pop.values[i, value_col[c]] != 0]
+        items = [f"{scheme.item_name(c)} {_n(v)}" for c, v in _applied(result, i, adj.codes)]
         if not items:
             lines.append(t["none_adj"].format(what=t[f"{key}_word"]))
             continue
@@ -222,7 +245,7 @@ def _standing_lines(result: ScoreResult, i: int, t: dict[str, str], lang: str, l
 def _grade_reasons(result: ScoreResult, i: int, t: dict[str, str], n: int) -> list[str]:
     """Why the subject has its grade and not a better one."""
     scheme = result.scheme
-    p, gi = int(result.pop[i]), int(result.grade[i])
+    gi = int(result.grade[i])
     reasons: list[str] = []
     names = [g.name for g in scheme.grades]
     veto_idx = names.index(scheme.veto.grade) if result.vetoed[i] and scheme.veto.grade else 0
@@ -230,28 +253,204 @@ def _grade_reasons(result: ScoreResult, i: int, t: dict[str, str], n: int) -> li
                if g_idx < veto_idx and round(result.total[i], 9) >= round(g.min, 9)]
     if blocked:
         reasons.append(t["veto_blocked"].format(grade=t["list_sep"].join(blocked)))
-    for g_idx, g in enumerate(scheme.grades):
-        if gi >= 0 and g_idx >= gi:
-            break
-        if round(result.total[i], 9) < round(g.min, 9) or g_idx < veto_idx:
-            continue
-        if result.grading.demoted[i, g_idx]:
-            limit = int(result.grading.limits[p, g_idx])
-            cmp = np.round(result.total, 9)
-            same_pop = result.pop == p
-            # Out although fewer than `limit` better units took the grade: a tie straddled the edge.
-            tied_edge = int((same_pop & (cmp == cmp[i])).sum()) > 1 and \
-                int((same_pop & (cmp > cmp[i]) & (result.grade == g_idx)).sum()) < limit
-            edge_text = t["quota_tie"] if tied_edge else t["quota_full"]
-            assert g.quota is not None
-            reasons.append(t["quota_out"].format(grade=g.name, min=_n(g.min), q=_n(g.quota), n=n,
-                                                 limit=limit, tie=edge_text))
+    for g_idx, limit, tied_edge in _quota_outs(result, i):
+        reasons.append(_quota_text(scheme.grades[g_idx], limit, tied_edge, n, t))
     if gi >= 0:
         reasons.append(t["grade_reason"].format(total=_p(result.total[i]), grade=scheme.grades[gi].name,
                                                 min=_n(scheme.grades[gi].min)))
     else:
         reasons.append(t["no_grade"].format(total=_p(result.total[i])))
     return reasons
+
+
+def _applied(result: ScoreResult, i: int, codes: tuple[str, ...]) -> list[tuple[str, float]]:
+    """The items of ``codes`` (bonus or penalty) that apply to subject i: those with a non-zero value, as
+    (code, value) in the scheme's order."""
+    col = {c: m for m, c in enumerate(result.scheme.value_codes)}
+    values = (float(result.population.values[i, col[c]]) for c in codes)
+    return [(c, v) for c, v in zip(codes, values, strict=True) if not np.isnan(v) and v != 0]
+
+
+def _quota_outs(result: ScoreResult, i: int) -> list[tuple[int, int, bool]]:
+    """The grades, best first, that subject i reached the minimum of and was eligible for but that a quota kept
+    it out of: (grade index, the quota's floor(q x n), whether units tied with it straddled the quota's edge)."""
+    p = int(result.pop[i])
+    cmp = np.round(result.total, 9)
+    same_pop = result.pop == p
+    out = []
+    for g_idx in np.flatnonzero(result.grading.demoted[i]).tolist():
+        limit = int(result.grading.limits[p, g_idx])
+        # Out although fewer than `limit` better units took the grade: a tie straddled the edge.
+        tied_edge = int((same_pop & (cmp == cmp[i])).sum()) > 1 and \
+            int((same_pop & (cmp > cmp[i]) & (result.grade == g_idx)).sum()) < limit
+        out.append((int(g_idx), limit, bool(tied_edge)))
+    return out
+
+
+def _quota_text(grade: Grade, limit: int, tied_edge: bool, n: int, t: dict[str, str]) -> str:
+    assert grade.quota is not None
+    return t["quota_out"].format(grade=grade.name, min=_n(grade.min), q=_n(grade.quota), n=n, limit=limit,
+                                 tie=t["quota_tie"] if tied_edge else t["quota_full"])
+
+
+def round_half_up(x: float, decimals: int = 2) -> float:
+    """``x`` rounded as people round and as the pages show it: half away from zero, on the number as written.
+
+    >>> round_half_up(2.675), round_half_up(-1.005), round_half_up(93.734999)
+    (2.68, -1.01, 93.73)
+    """
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+#: The kinds of a ``Line``, in the order a breakdown lists them.
+LINE_KINDS = ("node", "bonus", "bonus_cap", "penalty", "penalty_cap", "floor", "rounding")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One addend of a subject's total (总分构成). ``kind``: ``node`` (a first-level node's points earned),
+    ``bonus`` / ``penalty`` (an item that applied: its points, a penalty's negative), ``bonus_cap`` /
+    ``penalty_cap`` (the part of the sum above the cap, taken back), ``floor`` (what keeps the total from
+    going below 0), ``rounding`` (only in ``Breakdown.shown``). ``points`` is signed: what it adds to the
+    total. ``available``: a node's points; ``cap``: the cap of a cap line."""
+
+    kind: str
+    code: str
+    name: str
+    points: float
+    available: float | None = None
+    cap: float | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        """The line's words: the node's or item's name, or what a cap, floor or rounding line is."""
+        if self.kind in ("node", "bonus", "penalty"):
+            return self.name
+        t = _T[lang]
+        return t[f"line_{self.kind}"].format(cap=_n(self.cap))
+
+
+@dataclass(frozen=True)
+class GradeNote:
+    """Why a subject's grade is not the one its total alone reaches. ``kind`` ``veto`` (一票否决): ``items``
+    are the veto items hit, as (name, value), and ``grade`` the best grade a vetoed subject may get;
+    ``quota`` (名额): ``grade`` is the grade its quota kept the subject out of, with the quota's ``limit`` =
+    floor(q x ``n``) and whether a tie straddled the quota's edge (``tie``). ``given``: the grade given."""
+
+    kind: str
+    grade: str
+    given: str
+    items: tuple[tuple[str, float], ...] = ()
+    min: float = 0.0
+    quota: float = 0.0
+    n: int = 0
+    limit: int = 0
+    tie: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        """A word or two for a list: 一票否决 / 名额调整."""
+        return _T[lang][f"short_{self.kind}"]
+
+    def text(self, lang: str = "zh") -> str:
+        """The reason in a sentence, in the words of the explanation."""
+        t = _T[lang]
+        if self.kind == "veto":
+            items = t["list_sep"].join(name if value == 1 else t["veto_item"].format(name=name, n=_n(value))
+                                       for name, value in self.items)
+            if self.given == self.grade:
+                return t["note_veto"].format(items=items, grade=self.grade)
+            return t["note_veto_cap"].format(items=items, veto=self.grade)
+        return _quota_text(Grade(self.grade, self.min, self.quota), self.limit, self.tie, self.n, t)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A subject's total as a column of figures that adds up (``lines``), its rank and grade, and the notes on
+    why the grade is not the one the total alone reaches (a veto first, then quotas, best grade first)."""
+
+    code: str
+    lines: tuple[Line, ...]
+    total: float
+    rank: int
+    grade: str
+    notes: tuple[GradeNote, ...]
+
+    def shown(self, decimals: int = 2) -> tuple[Line, ...]:
+        """The lines with their points as a page shows them (``round_half_up``) and, when those do not add up
+        to the total as shown, a last ``rounding`` line with the difference: a reader adding the column gets
+        the total shown."""
+        lines = tuple(replace(ln, points=round_half_up(ln.points, decimals)) for ln in self.lines)
+        gap = round_half_up(round_half_up(self.total, decimals) - sum(ln.points for ln in lines), decimals)
+        if gap != 0:
+            lines += (Line("rounding", "", "", gap),)
+        return lines
+
+
+def breakdown(result: ScoreResult, code: str) -> Breakdown:
+    """Subject ``code``'s total as lines that add up to it, and the reasons for its grade. Raises KeyError for an
+    unknown code.
+
+    The lines: each applicable first-level node's points; each bonus item that applied, then, when their sum
+    is above the bonus cap, the excess taken back; the same for penalties (negative); and, when the total
+    would be below 0, what lifts it to 0. Their sum is the total (SCORING.md, Total).
+
+    >>> from jixiao.engine.testing import run, scoring_md_scheme
+    >>> r = run(scoring_md_scheme(), [("X", "x", "B"), ("Y", "y", "B")],
+    ...         [("X", "RESP", 90), ("X", "NEG", 1), ("X", "INNOV", 4), ("X", "REFORM", 3), ("X", "ACCIDENT", 2),
+    ...          ("X", "MAJOR", 1)])
+    >>> b = breakdown(r, "X")
+    >>> [(ln.label("zh"), round(ln.points, 2)) for ln in b.lines]   # doctest: +NORMALIZE_WHITESPACE
+    [('核心指标', 12.0), ('领导评价', 0.0), ('负面清单', 8.0), ('INNOV', 4.0), ('REFORM', 3.0),
+     ('加分超过上限 5 分的部分不计', -2.0), ('ACCIDENT', -2.0)]
+    >>> round(sum(ln.points for ln in b.lines), 9) == round(b.total, 9) == 23.0
+    True
+    >>> [n.text("zh") for n in b.notes]
+    ['MAJOR：一票否决，等次定为「不合格」']
+    """
+    i = result.index_of(code)
+    scheme = result.scheme
+    node_col = {node.code: k for k, node in enumerate(scheme.nodes)}
+    lines: list[Line] = []
+    for top in scheme.tree:
+        k = node_col[top.code]
+        if result.applicable[i, k]:
+            lines.append(Line("node", top.code, top.name, float(result.earned[i, k]),
+                              available=float(result.available[i, k])))
+    for kind, adj, raw, used, sign in (("bonus", scheme.bonus, result.bonus_raw, result.bonus, 1.0),
+                                       ("penalty", scheme.penalty, result.penalty_raw, result.penalty, -1.0)):
+        lines += [Line(kind, c, scheme.item_name(c), sign * v) for c, v in _applied(result, i, adj.codes)]
+        if raw[i] > used[i]:
+            lines.append(Line(f"{kind}_cap", "", "", -sign * float(raw[i] - used[i]), cap=adj.cap))
+    unfloored = float(result.tree_total[i] + result.bonus[i] - result.penalty[i])
+    if unfloored < 0:
+        lines.append(Line("floor", "", "", -unfloored))
+
+    gi = int(result.grade[i])
+    given = scheme.grades[gi].name if gi >= 0 else ""
+    notes: list[GradeNote] = []
+    if result.vetoed[i]:
+        col = {c: m for m, c in enumerate(scheme.value_codes)}
+        hits = tuple((scheme.item_name(c), float(result.population.values[i, col[c]]))
+                     for m, c in enumerate(scheme.veto.codes) if result.veto_hits[i, m])
+        notes.append(GradeNote("veto", scheme.veto.grade or "", given, items=hits))
+    n = int(result.grading.pop_sizes[int(result.pop[i])])
+    for g_idx, limit, tied_edge in _quota_outs(result, i):
+        g = scheme.grades[g_idx]
+        notes.append(GradeNote("quota", g.name, given, min=g.min, quota=g.quota or 0.0, n=n, limit=limit,
+                               tie=tied_edge))
+    return Breakdown(code, tuple(lines), float(result.total[i]), int(result.rank[i]), given, tuple(notes))
+
+
+def flag_notes(flags: str, lang: str = "zh") -> list[str]:
+    """The short reasons (一票否决 / 名额调整) a score table's ``flags`` give for a grade that is not the one the
+    total alone reaches, for a list of results where each result's full ``breakdown`` is not at hand.
+
+    >>> flag_notes("missing:RESP; veto:MAJOR; quota:优秀")
+    ['一票否决', '名额调整']
+    >>> flag_notes("missing:RESP", "en")
+    []
+    """
+    kinds = {part.partition(":")[0].strip() for part in flags.split(";")}
+    return [_T[lang][f"short_{kind}"] for kind in ("veto", "quota") if kind in kinds]
 
 
 def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str], names: dict[str, str]) -> str:

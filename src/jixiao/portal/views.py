@@ -3,7 +3,11 @@
 Every query runs as the anonymous public, whoever is signed in: ``restrict(PUBLIC, view)`` lets through
 published cycles and their results only, so an unpublished cycle is a 404 by link and by guessed URL alike.
 Values and ratings are never shown here (the public querysets give none); a unit's key indicators are the
-points its published result earned on each first-level node.
+points its published result earned on each first-level node. A unit's page adds its total up (总分构成): those
+points, each bonus and penalty item that applied (their values are points added or taken off the total, so
+showing them is showing how the total came about) and the reasons for its grade, a veto or a full quota, all
+in the engine's figures and words (``reports.result_breakdown``); the cycle's ranking names the reason next to
+any grade its total alone would not give (the engine's flags).
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle, Subject
+from jixiao.engine import Breakdown, flag_notes
+from jixiao.engine.explain import round_half_up
 from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.web import charts
-from jixiao.web.helpers import exported, figure, grade_css, local_text, paginate, search_text
+from jixiao.web.helpers import engine_lang, exported, figure, grade_css, local_text, paginate, search_text
 from jixiao.web.tables import Badge, Link, Table
 
 PUBLIC = AnonymousUser()
@@ -65,7 +71,7 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
     scheme = cyc.scheme.engine
     results = Result.objects.restrict(PUBLIC, Action.VIEW).filter(cycle=cyc)
     rows = results.order_by("subject__category", "rank", "subject__code").values_list(
-        "subject__code", "subject__name", "subject__category", "total", "rank", "grade")
+        "subject__code", "subject__name", "subject__category", "total", "rank", "grade", "flags")
     q, cat = search_text(request), request.GET.get("category") or ""
     filtered = rows
     if q:
@@ -73,14 +79,17 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
     if cat:
         filtered = filtered.filter(subject__category=cat)
 
+    lang = engine_lang()
+
     def table(items: Any) -> Table:
         return Table("results", _("Results"), [_("category"), _("rank"), _("unit"), _("total"), _("grade")],
                      [[c, rk, Link(n, reverse("portal:unit", args=[cyc.code, s])), t,
-                       Badge(g or "—", grade_css(scheme, g))] for s, n, c, t, rk, g in items],
+                       Badge(_graded(g, flag_notes(f, lang)), grade_css(scheme, g))]
+                      for s, n, c, t, rk, g, f in items],
                      numeric=frozenset({3}))
 
     all_rows = list(rows)
-    quotas = reports.quota_table(scheme, [(c, g) for _s, _n, c, _t, _rk, g in all_rows])
+    quotas = reports.quota_table(scheme, [(c, g) for _s, _n, c, _t, _rk, g, _f in all_rows])
 
     def grades() -> Table:
         return Table("grades", _("Grades"), [_("population"), _("grade"), pgettext("count", "units"), _("share %"),
@@ -98,21 +107,67 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
                      colors=[charts.BLUE, charts.GREEN, charts.GREY], ytitle=pgettext("count", "units"))
     page = paginate(request, filtered)
     categories = sorted({c for _s, _n, c, *_rest in all_rows})
+    adjusted = sum(1 for *_rest, f in all_rows if flag_notes(f, lang))
     return render(request, "portal/cycle.html", {"cycle": cyc, "table": table(page.object_list), "page": page,
                                                  "grades": grades(), "fig": figure(fig), "q": q, "category": cat,
-                                                 "categories": categories, "n": len(all_rows)})
+                                                 "categories": categories, "n": len(all_rows), "adjusted": adjusted})
+
+
+def _graded(grade: str, reasons: list[str]) -> str:
+    """A grade with the short reasons it is not the one the total alone gives: 不合格（一票否决）."""
+    if not reasons:
+        return grade or "—"
+    return _("%(grade)s (%(why)s)") % {"grade": grade or "—", "why": "、".join(reasons)}
+
+
+#: What each kind of line of a breakdown is, for the page's small label and the export.
+LINE_KINDS = {"node": pgettext_lazy("composition", "indicator points"), "bonus": pgettext_lazy("composition", "bonus"),
+              "bonus_cap": pgettext_lazy("composition", "bonus cap"),
+              "penalty": pgettext_lazy("composition", "penalty"),
+              "penalty_cap": pgettext_lazy("composition", "penalty cap"),
+              "floor": pgettext_lazy("composition", "total floor"),
+              "rounding": pgettext_lazy("composition", "rounding")}
+
+
+def _signed(points: float, kind: str) -> str:
+    """Points as the column shows them: a node's as they are, an addition with +, a deduction with − (U+2212)."""
+    if kind == "node":
+        return f"{points:,.2f}"
+    return f"+{points:,.2f}" if points > 0 else f"\u2212{-points:,.2f}" if points < 0 else f"{0:.2f}"
+
+
+def _composition(made: Breakdown | None, scheme: Any, lang: str) -> list[dict[str, Any]]:
+    """The lines of the page's 总分构成 from the engine's breakdown, as shown (rounded, with the rounding carried),
+    with a "none" line for a scheme's bonus or penalty items when none applied."""
+    if made is None:
+        return []
+    lines = made.shown()
+    out = [{"kind": ln.kind, "word": LINE_KINDS[ln.kind], "label": ln.label(lang), "points": ln.points,
+            "shown": _signed(ln.points, ln.kind)} for ln in lines]
+    for kind, codes, none in (("bonus", scheme.bonus.codes, _("no bonus item applied")),
+                              ("penalty", scheme.penalty.codes, _("no penalty item applied"))):
+        if codes and not any(ln.kind == kind for ln in lines):
+            at = max((k + 1 for k, ln in enumerate(out) if ln["kind"] in ("node", "bonus", "bonus_cap")), default=0)
+            out.insert(at, {"kind": kind, "word": LINE_KINDS[kind], "label": none, "points": 0.0,
+                            "shown": _signed(0.0, kind), "none": True})
+    return out
 
 
 @require_GET
 def unit(request: HttpRequest, code: str, subject: str) -> HttpResponse:
-    """A unit in a published cycle: total, rank, grade, points per first-level node, published history."""
+    """A unit in a published cycle: total, rank, grade, how the total adds up and why the grade, points per
+    first-level node, published history."""
     cyc = _cycle(code)
     subj = Subject.objects.restrict(PUBLIC, Action.VIEW).filter(cycle=cyc, code=subject).first()
     result = Result.objects.restrict(PUBLIC, Action.VIEW).filter(cycle=cyc, subject=subj).first() if subj else None
     if subj is None or result is None:
         raise Http404(_("No such unit in this published cycle."))
     scheme = cyc.scheme.engine
+    lang = engine_lang()
     _applicable, avail = reports.applicable_and_available(scheme, subj.category, result)
+    made = reports.result_breakdown(cyc, result, subj.code)
+    lines = _composition(made, scheme, lang)
+    total = round_half_up(result.total)
 
     def key() -> Table:
         rows = []
@@ -125,6 +180,13 @@ def unit(request: HttpRequest, code: str, subject: str) -> HttpResponse:
         return Table("key", _("Key indicators"), [_("indicator"), _("points"), _("of"), _("share %"), _("status")],
                      rows, numeric=frozenset({1, 2, 3}))
 
+    def composition() -> Table:
+        rows: list[list[Any]] = [[ln["word"], ln["label"], ln["points"]] for ln in lines]
+        rows.append([pgettext("sum", "Total"), "", total])
+        return Table("composition", _("How the total adds up"),
+                     [pgettext("composition", "kind"), pgettext("composition", "item"),
+                      pgettext("composition", "points")], rows, numeric=frozenset({2}))
+
     history = list(Result.objects.restrict(PUBLIC, Action.VIEW).filter(subject__unit_id=subj.unit_id)
                    .select_related("cycle").order_by("cycle__year", "cycle__period_number"))
 
@@ -133,8 +195,12 @@ def unit(request: HttpRequest, code: str, subject: str) -> HttpResponse:
                      [[Link(r.cycle.name, reverse("portal:unit", args=[r.cycle.code, subj.code])), r.total, r.rank,
                        r.grade] for r in history], numeric=frozenset({1}))
 
-    response = exported(request, {"key": key, "history": hist}, f"{cyc.code}-{subj.code}-public")
+    response = exported(request, {"key": key, "composition": composition, "history": hist},
+                        f"{cyc.code}-{subj.code}-public")
     if response:
         return response
-    return render(request, "portal/unit.html", {"cycle": cyc, "subject": subj, "result": result, "key": key(),
-                                                "history": hist(), "grade_css": grade_css(scheme, result.grade)})
+    notes = [{"label": n.label(lang), "text": n.text(lang), "kind": n.kind} for n in made.notes] if made else []
+    return render(request, "portal/unit.html", {
+        "cycle": cyc, "subject": subj, "result": result, "key": key(), "history": hist(),
+        "grade_css": grade_css(scheme, result.grade), "lines": lines, "total": total, "breakdown": made,
+        "notes": notes, "reasons": [n["label"] for n in notes] if made else flag_notes(result.flags, lang)})

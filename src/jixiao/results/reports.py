@@ -4,6 +4,9 @@ Every function takes the ``user`` and starts from ``Model.objects.restrict(user,
 nothing here scores: points earned and available come from the stored results (worked out by the engine when the
 cycle was computed), applicability before a result exists, quota limits and rules in words come from the engine.
 What is added here is presentation only: grouping, ordering, the traffic-light colours of a share of points.
+The one exception, ``result_breakdown``, asks the engine again for what the stored result does not keep (each bonus
+and penalty item, the veto items hit), as the explanation does, and gives it only when it agrees with the stored
+result.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +26,13 @@ from django.utils.translation import gettext_lazy
 from jixiao.collection.models import Target, Value
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle, Subject
-from jixiao.engine import Scheme, quota_limit, rule_text, subject_points
+from jixiao.engine import ENGINE_VERSION, Breakdown, Scheme, breakdown, quota_limit, rule_text, subject_points
 from jixiao.engine.rules import fraction
 from jixiao.engine.scheme import Node
 from jixiao.evidence.models import Evidence
+from jixiao.results.errors import ComputeInputError
 from jixiao.results.models import Result
+from jixiao.results.services import score_cycle
 
 #: A node earning at least this share of its points is green, at least YELLOW yellow, else red (红黄绿灯, 001).
 GREEN, YELLOW = 0.9, 0.6
@@ -193,6 +199,38 @@ def overview(user: Any, cycle: Cycle) -> Overview:
         by_category[r.category].append(r)
     return Overview(cycle, previous, results, len(subjects), complete, completeness,
                     quota_table(scheme, [(r.category, r.grade) for r in results]), heat, changes, dict(by_category))
+
+
+# ---------------------------------------------------------------------------------------------- breakdown
+#: Breakdowns are kept per computation of a cycle (a recompute changes the key), a day at most.
+BREAKDOWN_SECONDS = 24 * 3600
+
+
+def result_breakdown(cycle: Cycle, result: Result, code: str) -> Breakdown | None:
+    """A stored result as lines that add up to its total (总分构成: first-level nodes, each bonus and penalty item,
+    the part above a cap) and the reasons for its grade (the veto items hit, a full quota), all from the engine.
+
+    The stored result keeps the points of each node but not each bonus, penalty and veto item, so the engine
+    scores the cycle's data again, as for the explanation (得分说明); the breakdowns of the whole cycle are then
+    cached until it is recomputed. None while the results are out of date, or if the engine's figures for the
+    unit differ from the stored ones in any way (total, rank or grade): a page never shows lines that do not add
+    up to the published total. ``code`` is the result's subject code."""
+    if cycle.computed_at is None or cycle.results_stale:
+        return None
+    prefix = f"breakdown:{ENGINE_VERSION}:{cycle.pk}:{cycle.computed_at.timestamp()}:{cycle.computed_version}:"
+    made: Breakdown | None = cache.get(prefix + code)
+    if made is None:
+        try:
+            _subjects, scored = score_cycle(cycle)
+        except ComputeInputError:
+            return None
+        everyone = {c: breakdown(scored, c) for c in scored.population.codes.tolist()}
+        cache.set_many({prefix + c: b for c, b in everyone.items()}, BREAKDOWN_SECONDS)
+        made = everyone.get(code)
+    if made is None or not math.isclose(made.total, result.total, rel_tol=0, abs_tol=1e-9) \
+            or made.rank != result.rank or made.grade != result.grade:
+        return None
+    return made
 
 
 # ---------------------------------------------------------------------------------------------- scorecard
