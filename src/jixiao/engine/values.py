@@ -227,6 +227,10 @@ def _num(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e15 else f"{x:.6g}"
 
 
+#: The relative distance within which a value counts as lying on a bound of its domain.
+BOUND_TOLERANCE = 1e-9
+
+
 def check_value(d: Domain, value: float, *, percent: bool = False, previous: float | None = None,
                 usual: tuple[float, float] | None = None) -> list[Finding]:
     """The findings on ``value`` for an item of domain ``d``: errors first, then warnings.
@@ -248,8 +252,10 @@ def check_value(d: Domain, value: float, *, percent: bool = False, previous: flo
         else:
             error("percent_sign_plain")
     shown = _num(value)
-    low = d.lo is not None and value < d.lo
-    high = d.hi is not None and value > d.hi
+    # A bound worked out in floating point (an item's worth is a product of weights) may differ from the same
+    # number typed by a person in the last place: within a billionth it is the bound itself.
+    low = d.lo is not None and value < d.lo - BOUND_TOLERANCE * max(1.0, abs(d.lo))
+    high = d.hi is not None and value > d.hi + BOUND_TOLERANCE * max(1.0, abs(d.hi))
     if (low or high) and d.lo is not None and d.hi is not None:
         error("outside", lo=_num(d.lo), hi=_num(d.hi), value=shown)
     elif low:
