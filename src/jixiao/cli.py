@@ -1,4 +1,4 @@
-"""The ``jixiao`` command. ``score`` and ``templates`` run on the engine alone and never import Django,
+"""The ``jixiao`` command. ``score``, ``templates`` and ``outliers`` run on the engine alone and never import Django,
 so they start fast; every other subcommand is a Django management command run underneath.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 # Exit statuses: 0 success, 2 bad input (scheme or files), 1 anything unexpected.
 EXIT_BAD_INPUT = 2
 
-ENGINE_COMMANDS = {"score", "templates"}
+ENGINE_COMMANDS = {"score", "templates", "outliers"}
 
 
 def _lang_default() -> str:
@@ -91,6 +91,70 @@ def cmd_score(argv: Sequence[str]) -> int:
     return 0
 
 
+def _outliers_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jixiao outliers",
+        description="Find values far from their peers' (the same files as jixiao score): the modified z-score "
+                    "(0.6745 (x - median) / MAD) or the z-score, per indicator and category (or all units). "
+                    "Groups of fewer than 5 units with a value are not assessed.")
+    p.add_argument("values", help="values file: unit,indicator,value (.csv UTF-8 or .xlsx)")
+    p.add_argument("--units", required=True, help="units file: unit,name,category")
+    p.add_argument("--method", choices=("modz", "z"), default="modz",
+                   help="modz: modified z-score, flagged above 3.5 (default); z: z-score, flagged above 3.0")
+    p.add_argument("--threshold", type=float, help="flag when |score| is above this (default: 3.5 modz, 3.0 z)")
+    p.add_argument("--by", choices=("category", "all"), default="category",
+                   help="compare each unit with its category (default) or with all units")
+    p.add_argument("--out", help="write unit,indicator,value,score here (.csv or .xlsx) instead of printing it")
+    return p
+
+
+def cmd_outliers(argv: Sequence[str]) -> int:
+    import polars as pl
+
+    from jixiao.engine import EngineError
+    from jixiao.engine.errors import InputError, InputProblem
+    from jixiao.engine.outliers import outliers
+    from jixiao.engine.report import write_table
+    from jixiao.engine.tables import ROW, read_table
+
+    args = _outliers_parser().parse_args(argv)
+    if args.threshold is not None and not args.threshold > 0:
+        print(f"jixiao outliers: --threshold must be above 0; got {args.threshold:g}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        units = read_table(args.units, ["unit", "name", "category"])
+        values = read_table(args.values, ["unit", "indicator", "value"], numeric=["value"])
+        known = set(units["unit"].to_list())
+        unknown = values.filter(~pl.col("unit").is_in(list(known)))
+        if unknown.height:
+            from pathlib import Path
+
+            raise InputError([InputProblem(Path(args.values).name, int(r[ROW]), "unit",
+                                           f"unit {r['unit']!r} is not in {Path(args.units).name}")
+                              for r in unknown.head(20).iter_rows(named=True)])
+        group = pl.col("category") if args.by == "category" else pl.lit("all")
+        frame = values.join(units.select("unit", "category"), on="unit", how="left").with_columns(
+            group=group).select("unit", "indicator", "value", "group")
+        flagged = outliers(frame, method=args.method, threshold=args.threshold)
+        table = flagged.select("unit", "indicator", "value", pl.col("score").round(4))
+        checked = frame.filter(pl.col("value").is_not_null()).height
+        if args.out:
+            write_table(table, args.out)
+        else:
+            sys.stdout.write(table.write_csv())
+        print(f"{table.height:,} of {checked:,} values flagged ({args.method}, |score| > "
+              f"{args.threshold if args.threshold is not None else (3.5 if args.method == 'modz' else 3.0):g}, "
+              f"by {args.by})" + (f"; written to {args.out}" if args.out else ""), file=sys.stderr)
+    except EngineError as exc:
+        print(f"jixiao outliers: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        print(f"jixiao outliers: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
 def cmd_templates(argv: Sequence[str]) -> int:
     from jixiao.engine import EngineError
     from jixiao.engine.schemefile import list_templates, template_text
@@ -122,6 +186,8 @@ USAGE = """usage: jixiao COMMAND [ARGS]
 Scoring from files (no database):
   score SCHEME --units F [--values F] [--ratings F] [--targets F] [--out F] [--explain CODE]
   templates [show NAME]          list the shipped scheme templates, or print one
+  outliers VALUES --units F [--method modz|z] [--threshold T] [--by category|all] [--out F]
+                                 values far from their peers' (modified z-score or z-score)
 
 The platform (database):
   demo [--port N]                set up the demo city, compute its results and serve it
@@ -150,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_score(rest)
         if command == "templates":
             return cmd_templates(rest)
+        if command == "outliers":
+            return cmd_outliers(rest)
     except BrokenPipeError:
         # The reader went away (`jixiao score ... | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
