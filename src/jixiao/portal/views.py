@@ -24,6 +24,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from jixiao.core.choices import Action
+from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.engine import Breakdown, flag_notes
 from jixiao.engine.explain import round_half_up
@@ -53,9 +54,13 @@ def index(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
 
     def table(rows: Any) -> Table:
-        return Table("cycles", _("Published assessment cycles"), [_("cycle"), _("year"), _("scheme"), _("published")],
+        return Table("cycles", _("Published assessment cycles"),
+                     [_("cycle"), _("year"), _("scheme"), _("state"), _("since"), _("publicity ends")],
                      [[Link(c.name, reverse("portal:cycle", args=[c.code])), c.year, c.scheme.name,
-                       local_text(c.published_at, "%Y-%m-%d")] for c in rows])
+                       Badge(CycleState(c.state).label, f"state-{c.state}"),
+                       local_text(c.published_at or c.publicity_at, "%Y-%m-%d"),
+                       local_text(c.publicity_ends_at, "%Y-%m-%d %H:%M") if c.state == CycleState.PUBLICITY else ""]
+                      for c in rows])
 
     response = exported(request, {"cycles": lambda: table(qs)}, "published-cycles")
     if response:
