@@ -302,14 +302,15 @@ def _review_and_appeals(cycle: Cycle) -> None:
         grounds="事故发生在辖区企业，本局已按预案处置，不应适用一票否决。",
         cited="MAJOR 重大安全事故 1 起：一票否决", now=_at("2026-01-13T09:15"))
     do_sign_appeal(rejected, actor=None, now=_at("2026-01-13T11:00"))
-    do_reject_appeal(rejected, actor=office,
+    do_reject_appeal(rejected, actor=office, now=_at("2026-01-15T15:00"),
                      reason="经核查，事故经市安委会认定为本部门监管职责范围内的较大事故，按考核方案第十二条适用一票否决；"
                             "申诉理由不成立，维持原等次。")
-    do_end_publicity(cycle, now=_at("2026-01-17T09:00"))
     do_schedule_hearing(heard, actor=office, at=_at("2026-01-20T14:30"), place="市政府3号楼302会议室",
+                        now=_at("2026-01-14T10:00"),
                         participants="市场监督管理局（申诉单位）；市考核办；市12345热线办（数据提供单位）",
                         observers="市人大代表2名、市政协委员1名")
-    do_decide_hearing(heard, actor=office, decision=HearingDecision.ACCEPT,
+    do_end_publicity(cycle, now=_at("2026-01-17T09:00"))
+    do_decide_hearing(heard, actor=office, decision=HearingDecision.ACCEPT, now=_at("2026-01-20T17:00"),
                       minutes="申诉单位陈述重复派单情况；热线办确认其中38件为同一诉求重复转办，已在系统中合并；"
                               "考核办核对原始工单后无异议。",
                       reasons="重复派单不计入应办件数，解决率按合并后件数重算",

@@ -298,7 +298,7 @@ def do_end_publicity(cycle: Cycle, *, actor: Any = None, now: datetime | None = 
         lapsed = list(Appeal.objects.filter(cycle=cycle, state=AppealState.DRAFT).select_for_update())
         for appeal in lapsed:
             _log(appeal, AppealStep.WITHDRAW, AppealState.WITHDRAWN, actor=None,
-                 note=_("not signed before the publicity ended"))
+                 note=_("not signed before the publicity ended"), now=now)
         pending = Appeal.objects.filter(cycle=cycle, state__in=OPEN_APPEAL_STATES).count()
         record_event("cycle.publicity_end", actor=actor, obj=cycle, before={"state": CycleState.PUBLICITY},
                      after={"state": CycleState.APPEALS, "at": now, "pending_appeals": pending,
@@ -325,12 +325,12 @@ def run_deadlines(now: datetime | None = None) -> list[str]:
 # --- appeals --------------------------------------------------------------------------------------------------
 
 def _log(appeal: Appeal, step: AppealStep, to: str, *, actor: Any, note: str = "",
-         extra: Mapping[str, Any] | None = None) -> AuditEvent:
+         extra: Mapping[str, Any] | None = None, now: datetime | None = None) -> AuditEvent:
     before = appeal.state
     appeal.state = to
     appeal.save()
     AppealLog.objects.create(appeal=appeal, step=step, before=before, after=to, note=note, actor=_user(actor),
-                             at=timezone.now())
+                             at=now or timezone.now())
     return record_event(f"appeal.{step}", actor=actor, obj=appeal,
                         object_repr=f"{appeal.cycle.code} {appeal.subject.code} {appeal.get_target_display()}",
                         before={"state": before}, after={"state": to, "note": note, **(extra or {})})
@@ -418,7 +418,7 @@ def do_sign_appeal(appeal: Appeal, *, actor: Any, now: datetime | None = None) -
         cycle, appeal = _lock_appeal(appeal, actor)
         _allow(appeal, AppealStep.SIGN, actor, now)
         appeal.signed_by, appeal.signed_at = _user(actor), now or timezone.now()
-        _log(appeal, AppealStep.SIGN, AppealState.LODGED, actor=actor)
+        _log(appeal, AppealStep.SIGN, AppealState.LODGED, actor=actor, now=appeal.signed_at)
         _notify(_office(), kind="appeal", cycle=cycle,
                 title=_("New appeal: %(unit)s") % {"unit": appeal.subject.name},
                 body=appeal.grounds[:500], link=reverse("review:appeal", args=[appeal.pk]))
@@ -441,15 +441,15 @@ def _tell_unit(appeal: Appeal, title: str, body: str) -> None:
 
 
 def _decide(appeal: Appeal, step: AppealStep, accepted: bool, *, actor: Any, reason: str,
-            corrections: Mapping[str, float | str] | None) -> Appeal:
+            corrections: Mapping[str, float | str] | None, now: datetime | None = None) -> Appeal:
     cycle = appeal.cycle
     made = []
     if accepted:
         for indicator, value in (corrections or {}).items():
             made.append(_correct(cycle, appeal.subject, indicator, value, actor=actor, reason=reason, appeal=appeal))
-    appeal.decision, appeal.decided_at = reason, timezone.now()
+    appeal.decision, appeal.decided_at = reason, now or timezone.now()
     _log(appeal, step, AppealState.ACCEPTED if accepted else AppealState.REJECTED, actor=actor, note=reason,
-         extra={"corrections": {c.indicator: [c.before, c.after] for c in made}})
+         extra={"corrections": {c.indicator: [c.before, c.after] for c in made}}, now=appeal.decided_at)
     if made:
         _recompute(cycle, made, actor=actor, kind=VersionKind.APPEAL,
                    reason=_("appeal of %(unit)s accepted: %(reason)s") % {"unit": appeal.subject.name,
@@ -460,27 +460,28 @@ def _decide(appeal: Appeal, step: AppealStep, accepted: bool, *, actor: Any, rea
 
 
 def do_accept_appeal(appeal: Appeal, *, actor: Any, reason: str,
-                     corrections: Mapping[str, float | str] | None = None) -> Appeal:
+                     corrections: Mapping[str, float | str] | None = None, now: datetime | None = None) -> Appeal:
     """The office accepts a lodged appeal (采纳) with its reasons, correcting the values ``corrections`` names
     (indicator -> value, each through the one value check); the cycle is recomputed into a new version."""
     reason = _text(_("reason"), reason)
     with transaction.atomic():
         _cycle, appeal = _lock_appeal(appeal, actor)
         _allow(appeal, AppealStep.ACCEPT, actor, None)
-        return _decide(appeal, AppealStep.ACCEPT, True, actor=actor, reason=reason, corrections=corrections)
+        return _decide(appeal, AppealStep.ACCEPT, True, actor=actor, reason=reason, corrections=corrections,
+                       now=now)
 
 
-def do_reject_appeal(appeal: Appeal, *, actor: Any, reason: str) -> Appeal:
+def do_reject_appeal(appeal: Appeal, *, actor: Any, reason: str, now: datetime | None = None) -> Appeal:
     """The office rejects a lodged appeal (驳回) with its reasons, which the unit sees."""
     reason = _text(_("reason"), reason)
     with transaction.atomic():
         _cycle, appeal = _lock_appeal(appeal, actor)
         _allow(appeal, AppealStep.REJECT, actor, None)
-        return _decide(appeal, AppealStep.REJECT, False, actor=actor, reason=reason, corrections=None)
+        return _decide(appeal, AppealStep.REJECT, False, actor=actor, reason=reason, corrections=None, now=now)
 
 
 def do_schedule_hearing(appeal: Appeal, *, actor: Any, at: datetime, place: str, participants: str,
-                        observers: str = "") -> Hearing:
+                        observers: str = "", now: datetime | None = None) -> Hearing:
     """The office sends a lodged appeal to a hearing (听证): date and time, place, participants (the unit, the
     office, the indicator's data owner) and observers. Everyone concerned is notified."""
     place, participants = _text(_("place"), place), _text(_("participants"), participants)
@@ -493,14 +494,14 @@ def do_schedule_hearing(appeal: Appeal, *, actor: Any, at: datetime, place: str,
         hearing = Hearing.objects.create(appeal=appeal, scheduled_at=at, place=place, participants=participants,
                                          observers=observers)
         _log(appeal, AppealStep.HEARING, AppealState.HEARING, actor=actor,
-             note=f"{local(at)} {place}", extra={"hearing": snapshot(hearing)})
+             note=f"{local(at)} {place}", extra={"hearing": snapshot(hearing)}, now=now)
         _tell_unit(appeal, _("Hearing of your appeal: %(at)s, %(place)s") % {"at": local(at), "place": place},
                    _("Participants: %(p)s") % {"p": participants})
     return hearing
 
 
 def do_decide_hearing(appeal: Appeal, *, actor: Any, decision: str, minutes: str, reasons: str,
-                      corrections: Mapping[str, float | str] | None = None) -> Hearing:
+                      corrections: Mapping[str, float | str] | None = None, now: datetime | None = None) -> Hearing:
     """The office records the hearing's minutes and decision; the decision feeds back like an accepted (with
     its corrections and a recompute) or rejected appeal."""
     minutes, reasons = _text(_("minutes"), minutes), _text(_("reasons"), reasons)
@@ -511,10 +512,10 @@ def do_decide_hearing(appeal: Appeal, *, actor: Any, decision: str, minutes: str
         _allow(appeal, AppealStep.DECIDE, actor, None)
         hearing = Hearing.objects.select_for_update().get(appeal=appeal)
         hearing.minutes, hearing.decision, hearing.reasons = minutes, decision, reasons
-        hearing.decided_at, hearing.recorded_by = timezone.now(), _user(actor)
+        hearing.decided_at, hearing.recorded_by = now or timezone.now(), _user(actor)
         hearing.save()
         _decide(appeal, AppealStep.DECIDE, decision == HearingDecision.ACCEPT, actor=actor,
-                reason=_("after the hearing: %(reasons)s") % {"reasons": reasons}, corrections=corrections)
+                reason=_("after the hearing: %(reasons)s") % {"reasons": reasons}, corrections=corrections, now=now)
     decided: Hearing = hearing
     return decided
 
@@ -544,7 +545,7 @@ def final_changes(cycle: Cycle) -> list[Change]:
     names = dict(Subject.objects.filter(cycle=cycle).values_list("code", "name"))
     reasons: dict[str, list[str]] = {}
     scheme = cycle.scheme.engine
-    for c in (Correction.objects.filter(cycle=cycle, at__gte=published.created_at).select_related("subject", "appeal")
+    for c in (Correction.objects.filter(cycle=cycle, version__gt=published.number).select_related("subject", "appeal")
               .order_by("at")):
         before = "—" if c.before is None else f"{c.before:g}"
         reasons.setdefault(c.subject.code, []).append(
@@ -633,11 +634,11 @@ def public_note(cycle: Cycle) -> PublicNote:
     if cycle.state != CycleState.PUBLISHED:
         return note
     scheme = cycle.scheme.engine
+    published = ResultVersion.objects.filter(cycle=cycle, kind=VersionKind.PUBLICITY).order_by("-number").first()
+    after = published.number if published is not None else 0
     for change in final_changes(cycle):
-        published = ResultVersion.objects.filter(cycle=cycle, kind=VersionKind.PUBLICITY).order_by("-number").first()
-        since = published.created_at if published is not None else cycle.publicity_at
         why = []
-        for c in Correction.objects.filter(cycle=cycle, subject__code=change.code, at__gte=since).select_related(
+        for c in Correction.objects.filter(cycle=cycle, subject__code=change.code, version__gt=after).select_related(
                 "appeal", "appeal__hearing").order_by("at"):
             item = scheme.item_name(c.indicator)
             if c.appeal is None:
