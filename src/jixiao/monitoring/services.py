@@ -10,13 +10,15 @@ Times: ``now`` is the caller's clock (the scheduler's, or a test's); None is the
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,15 +104,28 @@ def planned(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFr
             .select(empty_frame.columns))
 
 
+def _frame(qs: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """A ``values_list`` queryset as a frame; on PostgreSQL through ``COPY`` (a year of a province is millions
+    of period values: building a tuple for each would cost more than the checks)."""
+    if connection.vendor != "postgresql":
+        return pl.DataFrame(list(qs), orient="row", schema=schema)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)",
+                                                           params) as copy:
+        data = b"".join(bytes(block) for block in copy)
+    if not data:
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(io.BytesIO(data), has_header=False, schema=schema)
+
+
 def _period_values(cycle: Cycle, subject_ids: Iterable[int] | None, period: int | None) -> pl.DataFrame:
     qs = PeriodValue.objects.filter(cycle=cycle)
     if subject_ids is not None:
         qs = qs.filter(subject_id__in=list(subject_ids))
     if period is not None:
         qs = qs.filter(period=period)
-    return pl.DataFrame(list(qs.values_list("subject_id", "indicator", "period", "value").order_by()),
-                        orient="row", schema={"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64,
-                                              "actual": pl.Float64})
+    return _frame(qs.values_list("subject_id", "indicator", "period", "value").order_by(),
+                  {"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64, "actual": pl.Float64})
 
 
 def plans(frame: pl.DataFrame, periods: int) -> pl.DataFrame:
@@ -122,12 +137,15 @@ def plans(frame: pl.DataFrame, periods: int) -> pl.DataFrame:
 
 
 def assess(cycle: Cycle, *, subject_ids: Iterable[int] | None = None, period: int | None = None,
-           limits: MonitoringSetting | None = None) -> pl.DataFrame:
+           limits: MonitoringSetting | None = None, values: pl.DataFrame | None = None) -> pl.DataFrame:
     """Each period value of a planned indicator against its plan: ``subject_id, indicator, period, target,
-    higher, actual, plan, lag, status`` (the engine's lag and light; a lag of NaN is not assessed)."""
+    higher, actual, plan, lag, status`` (the engine's lag and light; a lag of NaN is not assessed). ``values``:
+    the period values already loaded (``_period_values`` of the same subjects and period)."""
     limits = limits or setting(cycle)
     ids = list(subject_ids) if subject_ids is not None else None
-    frame = _period_values(cycle, ids, period).join(planned(cycle, ids), on=["subject_id", "indicator"])
+    if values is None:
+        values = _period_values(cycle, ids, period)
+    frame = values.join(planned(cycle, ids), on=["subject_id", "indicator"])
     frame = plans(frame.filter(pl.col("period") <= limits.periods), limits.periods)
     lags = rules.lag(frame["actual"].to_numpy(), frame["plan"].to_numpy(), frame["higher"].to_numpy())
     return frame.with_columns(lag=pl.Series(lags, dtype=pl.Float64),
@@ -184,9 +202,8 @@ def do_set_period_value(subject: Subject, indicator: str, period: int, value: fl
 
 # --- the monitoring job ---------------------------------------------------------------------------------------
 
-def _anomalies(cycle: Cycle, period: int | None) -> dict[tuple[int, str, int], str]:
+def _anomalies(cycle: Cycle, values: pl.DataFrame) -> dict[tuple[int, str, int], str]:
     """The period values far from their peers' (same indicator, period and subject category), with why."""
-    values = _period_values(cycle, None, period)
     if values.is_empty():
         return {}
     categories = pl.DataFrame(list(Subject.objects.filter(cycle=cycle).values_list("pk", "category")),
@@ -213,14 +230,15 @@ def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | N
         # The race: two runs (beat and an office's click) creating the same warnings; the second waits here.
         cycle = lock_cycle(cycle)
         limits = setting(cycle)
-        frame = assess(cycle, period=period, limits=limits)
+        values = _period_values(cycle, None, period)
+        frame = assess(cycle, period=period, limits=limits, values=values)
         status = frame["status"].to_numpy()
         wanted: dict[tuple[int, str, int, str], tuple[str, str]] = {}
         red = frame.filter(pl.col("status") == rules.RED)
         for row in red.iter_rows(named=True):
             key = (row["subject_id"], row["indicator"], row["period"], WarningKind.LAG.value)
             wanted[key] = (WarningStatus.RED.value, rules.lag_words(row["actual"], row["plan"], row["lag"], "zh"))
-        anomalies = _anomalies(cycle, period)
+        anomalies = _anomalies(cycle, values)
         for (sid, code, k), why in anomalies.items():
             wanted[(sid, code, k, WarningKind.ANOMALY.value)] = (WarningStatus.YELLOW.value, why)
         existing_qs = Warning.objects.filter(cycle=cycle, kind__in=[WarningKind.LAG, WarningKind.ANOMALY])
