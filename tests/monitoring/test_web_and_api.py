@@ -110,3 +110,25 @@ def test_the_monitor_command_runs_the_job_and_says_what_it_found(world: Any) -> 
     out = StringIO()
     call_command("monitor", stdout=out)
     assert out.getvalue().strip() == "2026: assessed 1, red 1, yellow 0, anomalies 0, warnings created 0, updated 0"
+
+
+def test_the_warnings_and_overview_pages_do_not_query_per_row(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jixiao.monitoring.services import do_set_period_value, run_monitoring
+
+    client = client_for(world, "admin")
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    lagging(world, 23)
+    one = (queries("/app/monitoring/2026/warnings/"), queries("/app/monitoring/2026/"))
+    for unit in (world.unit_a1, world.unit_b):
+        do_set_period_value(world.subject(world.open, unit), "EXEC", 3, 10, actor=world.personas["admin"], version=0)
+    run_monitoring(world.open)
+    assert Warning.objects.count() == 3
+    assert (queries("/app/monitoring/2026/warnings/"), queries("/app/monitoring/2026/")) == one

@@ -72,7 +72,8 @@ def _out(w: Warning) -> dict[str, Any]:
 @router.get("/{cycle}/warnings", response={200: list[WarningOut], **errors(401)}, auth=django_auth)
 def list_warnings(request: HttpRequest, cycle: str, state: WarningState | None = None,
                   kind: WarningKind | None = None) -> list[dict[str, Any]]:
-    """The cycle's warnings the caller may see: a unit's own, all for the office and auditors; newest first."""
+    """The cycle's warnings the caller may see: a unit's own, all for the office and auditors; the newest 1,000
+    first (narrow with ``state`` and ``kind``)."""
     qs = Warning.objects.restrict(request.user, Action.VIEW).filter(cycle__code=cycle).select_related(
         "cycle", "subject")
     if state is not None:
