@@ -164,6 +164,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.imports.api import router as imports_router
     from jixiao.inbox.api import router as inbox_router
     from jixiao.indicators.api import router as indicators_router
+    from jixiao.monitoring.api import router as monitoring_router
     from jixiao.org.api import router as org_router
     from jixiao.results.api import router as results_router
     from jixiao.review.api import router as review_router
@@ -182,3 +183,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/audit", audit_router)
     target.add_router("/imports", imports_router)
     target.add_router("/inbox", inbox_router)
+    target.add_router("/monitoring", monitoring_router)

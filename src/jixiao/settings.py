@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jixiao.results",
     "jixiao.inbox",
     "jixiao.review",
+    "jixiao.monitoring",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",
@@ -253,6 +254,7 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 # Celery beat's schedule (production); without a broker ``jixiao serve`` runs the same job in-process.
 CELERY_BEAT_SCHEDULE = {
     "review-deadlines": {"task": "jixiao.review.run_deadlines", "schedule": 60.0},
+    "monitoring": {"task": "jixiao.monitoring.run", "schedule": 3600.0},
 }
 
 # The cache: Redis in production (REDIS_URL); in the embedded default files in the data folder, which every

@@ -63,6 +63,9 @@ EXPECTED_ERRORS = {
     ("get", "/api/inbox/"): {401, 422},
     ("post", "/api/inbox/read-all"): {401},
     ("post", "/api/inbox/{notice_id}/read"): {401, 404, 422},
+    ("get", "/api/monitoring/{cycle}/warnings"): {401, 422},
+    ("post", "/api/monitoring/{cycle}/values"): {401, 403, 404, 409, 422},
+    ("post", "/api/monitoring/warnings/{id}/answer"): {401, 403, 404, 409, 422},
 }
 
 
@@ -264,6 +267,13 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
                                                                                   "grounds": "总分有误"}}
                                        for c in cycles],
         "/api/appeals/appeal/{pk}": [{"path_parameters": {"pk": 1}}],
+        "/api/monitoring/{cycle}/warnings": [{"path_parameters": {"cycle": c}, "query": {"state": "open"}}
+                                             for c in cycles],
+        "/api/monitoring/{cycle}/values": [{"path_parameters": {"cycle": c},
+                                            "body": {"unit": u, "indicator": "EXEC", "period": 3, "value": 23,
+                                                     "version": 0}}
+                                           for c in ("2026", "2025") for u in ("A", "B")],
+        "/api/monitoring/warnings/{id}/answer": [{"path_parameters": {"id": 1}, "body": {"answer": "已核实"}}],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }

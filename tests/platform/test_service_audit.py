@@ -72,6 +72,16 @@ def _accepted(w: Any) -> None:
     do_accept_values(w.subject(w.open, w.unit_a), actor=None)
 
 
+def _warning(w: Any) -> Any:
+    """A red lag warning of unit A: EXEC to the end of March 19 against a plan of 25 (100 x 3 / 12)."""
+    from jixiao.monitoring.models import Warning
+    from jixiao.monitoring.services import do_set_period_value, run_monitoring
+
+    do_set_period_value(w.subject(w.open, w.unit_a), "EXEC", 3, 19, actor=None)
+    run_monitoring(w.open)
+    return Warning.objects.get(cycle=w.open, subject__unit=w.unit_a, indicator="EXEC", period=3)
+
+
 def call(*args: Any, **kwargs: Any) -> Call:
     """The arguments of one call, ``actor`` aside."""
     return args, kwargs
@@ -355,6 +365,13 @@ SERVICES: list[Audited] = [
         "person.import",
         lambda w, tmp: call([(2, "P-1", "李四", "service", "B"), (3, "P-2", "王五", "enforcement", "A")]),
     ),
+    # monitoring
+    Audited("do_set_period_value", "period_value.set",
+            lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 3, 23, version=0), actor="operator_a"),
+    Audited("do_answer_warning", "warning.answer", lambda w, tmp: call(_warning(w), answer="三月系统故障"),
+            actor="operator_a"),
+    Audited("do_follow_up_warning", "warning.follow_up",
+            lambda w, tmp: call(_warning(w), state="explained", note="属实")),
     # results
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes

@@ -1,11 +1,15 @@
 """The embedded default's scheduler: without a broker (no Celery beat), ``jixiao serve`` runs the review's
-deadline job in a thread of its own every ``INTERVAL`` seconds. The job is idempotent, so a run that overlaps
-the office's own "end the publicity" does nothing twice."""
+deadline job in a thread of its own every ``INTERVAL`` seconds, and the monitoring job (``jixiao monitor``) every
+``MONITORING_INTERVAL``. Both are idempotent, so a run that overlaps the office's own "end the publicity" does
+nothing twice."""
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 import threading
+import time
 
 from django.conf import settings
 from django.db import connections
@@ -14,15 +18,30 @@ from jixiao.audit.context import audit_source
 from jixiao.core.choices import Source
 
 INTERVAL = 60.0
+MONITORING_INTERVAL = 3600.0
 log = logging.getLogger(__name__)
+#: When the monitoring job is next due (an interval after the server starts).
+_monitoring_due = time.monotonic() + MONITORING_INTERVAL
 
 
 def run_once() -> list[str]:
-    """One run of the deadline job, as the scheduler makes it (the job as the audit source)."""
+    """One run of the deadline job, as the scheduler makes it (the job as the audit source), and of the
+    monitoring job on the open cycles when it is due."""
+    global _monitoring_due
     from jixiao.review.services import run_deadlines
 
     with audit_source(Source.JOB, "run_deadlines"):
-        return run_deadlines()
+        moved = run_deadlines()
+    if time.monotonic() >= _monitoring_due:
+        _monitoring_due = time.monotonic() + MONITORING_INTERVAL
+        run_monitoring_apart()
+    return moved
+
+
+def run_monitoring_apart() -> None:
+    """The monitoring job in a process of its own: it computes with Polars, whose thread pool does not survive
+    ``fork``, and this process (the server's master) forks the workers (see ``jixiao demo``)."""
+    subprocess.run([sys.executable, "-m", "jixiao.cli", "monitor"], check=True, timeout=MONITORING_INTERVAL)
 
 
 def start_in_process(interval: float = INTERVAL) -> threading.Thread | None:

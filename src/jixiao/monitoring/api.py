@@ -1,0 +1,102 @@
+"""Monitoring through the API: the warnings the caller may see, entering a period value and answering a
+warning (the same services as the pages)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from jixiao.api import errors
+from jixiao.core.choices import Action
+from jixiao.cycles.models import Subject
+from jixiao.monitoring.choices import WarningKind, WarningState
+from jixiao.monitoring.models import PeriodValue, Warning
+from jixiao.monitoring.services import do_answer_warning, do_set_period_value
+
+router = Router(tags=["monitoring"])
+
+
+class WarningOut(Schema):
+    id: int
+    cycle: str
+    unit: str
+    indicator: str
+    period: int
+    kind: str
+    status: str
+    detail: str
+    state: str
+    answer: str
+    answered_at: datetime | None
+    follow_up: str
+    created_at: datetime
+
+
+class PeriodValueIn(Schema):
+    unit: str
+    indicator: str
+    #: The month, 1 to 12.
+    period: int
+    #: The cumulative value to the end of the month: a number, or text as people type it.
+    value: float | str
+    note: str = ""
+    #: The version this value is based on (0: there was none).
+    version: int = 0
+
+
+class PeriodValueOut(Schema):
+    unit: str
+    indicator: str
+    period: int
+    value: float
+    version: int
+    note: str
+    entered_at: datetime
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+def _out(w: Warning) -> dict[str, Any]:
+    return {"id": w.pk, "cycle": w.cycle.code, "unit": w.subject.code, "indicator": w.indicator,
+            "period": w.period, "kind": w.kind, "status": w.status, "detail": w.detail, "state": w.state,
+            "answer": w.answer, "answered_at": w.answered_at, "follow_up": w.follow_up,
+            "created_at": w.created_at}
+
+
+@router.get("/{cycle}/warnings", response={200: list[WarningOut], **errors(401)}, auth=django_auth)
+def list_warnings(request: HttpRequest, cycle: str, state: WarningState | None = None,
+                  kind: WarningKind | None = None) -> list[dict[str, Any]]:
+    """The cycle's warnings the caller may see: a unit's own, all for the office and auditors; the newest 1,000
+    first (narrow with ``state`` and ``kind``)."""
+    qs = Warning.objects.restrict(request.user, Action.VIEW).filter(cycle__code=cycle).select_related(
+        "cycle", "subject")
+    if state is not None:
+        qs = qs.filter(state=state)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return [_out(w) for w in qs[:1000]]
+
+
+@router.post("/{cycle}/values", response={200: PeriodValueOut, **errors(401, 403, 404, 409, 422)},
+             auth=django_auth)
+def set_period_value(request: HttpRequest, cycle: str, payload: PeriodValueIn) -> dict[str, Any]:
+    """Enter a unit's cumulative value of an indicator to the end of a month (checked like a value)."""
+    subject = Subject.objects.get_for(request.user, Action.VIEW, cycle__code=cycle, code=payload.unit)
+    row: PeriodValue = do_set_period_value(subject, payload.indicator, payload.period, payload.value,
+                                           actor=request.user, version=payload.version, note=payload.note)
+    return {"unit": subject.code, "indicator": row.indicator, "period": row.period, "value": row.value,
+            "version": row.version, "note": row.note, "entered_at": row.entered_at}
+
+
+@router.post("/warnings/{id}/answer", response={200: WarningOut, **errors(401, 403, 404, 409, 422)},
+             auth=django_auth)
+def answer_warning(request: HttpRequest, id: int, payload: AnswerIn) -> dict[str, Any]:
+    """Answer a warning of one of the caller's units (or, for the office, any)."""
+    warning = Warning.objects.select_related("cycle", "subject").get_for(request.user, Action.VIEW, pk=id)
+    return _out(do_answer_warning(warning, actor=request.user, answer=payload.answer))
