@@ -60,7 +60,7 @@ class Warning(models.Model):
     subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="warnings", verbose_name=_("unit"))
     indicator = models.CharField(_("indicator"), max_length=64)
     period = models.PositiveSmallIntegerField(_("month"))
-    kind = models.CharField(_("kind"), max_length=16, choices=WarningKind.choices)
+    kind = models.CharField(_("warning kind"), max_length=16, choices=WarningKind.choices)
     status = models.CharField(_("light"), max_length=8, choices=WarningStatus.choices)
     detail = models.TextField(_("finding"))
     state = models.CharField(_("state"), max_length=16, choices=WarningState.choices, default=WarningState.OPEN)

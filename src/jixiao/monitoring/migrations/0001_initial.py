@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('indicator', models.CharField(max_length=64, verbose_name='indicator')),
                 ('period', models.PositiveSmallIntegerField(verbose_name='month')),
-                ('kind', models.CharField(choices=[('lag', 'behind plan (进度滞后)'), ('dual', 'dual monitoring (双监控)'), ('stale', 'data overdue (数据逾期)'), ('anomaly', 'unusual value (数据异常)')], max_length=16, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('lag', 'behind plan (进度滞后)'), ('dual', 'dual monitoring (双监控)'), ('stale', 'data overdue (数据逾期)'), ('anomaly', 'unusual value (数据异常)')], max_length=16, verbose_name='warning kind')),
                 ('status', models.CharField(choices=[('red', 'red (红)'), ('yellow', 'yellow (黄)')], max_length=8, verbose_name='light')),
                 ('detail', models.TextField(verbose_name='finding')),
                 ('state', models.CharField(choices=[('open', 'awaiting an answer (待回复)'), ('answered', 'answered (已回复)'), ('explained', 'explained (已说明)'), ('corrected', 'corrected (已更正)'), ('confirmed', 'confirmed (已确认)')], default='open', max_length=16, verbose_name='state')),
