@@ -155,3 +155,25 @@ def test_only_who_may_write_the_value_writes_its_months(world: Any) -> None:
         do_set_period_value(s, "EXEC", 3, 23, actor=world.personas["operator_b"], version=0)
     with pytest.raises(NotYoursToEnterError):  # the office's item (from the 12345 hotline)
         do_set_period_value(s, "RESP", 3, 90, actor=world.personas["operator_a"], version=0)
+
+
+def test_many_period_values_load_at_once_all_or_nothing(world: Any) -> None:
+    from jixiao.core.errors import JixiaoError
+    from jixiao.monitoring.services import do_load_period_values
+
+    cycle, office = world.open, world.personas["admin"]
+    with pytest.raises(MonitoringInputError) as refused:
+        do_load_period_values(cycle, [("A", "EXEC", 1, 8.0), ("NOPE", "EXEC", 1, 5.0), ("A", "EXEC", 13, 5.0),
+                                      ("B", "EXEC", 2, "-5")], actor=office)
+    text = refused.value.text
+    assert "NOPE" in text
+    assert "1 至 12" in text
+    assert "不能小于 0" in text
+    assert not PeriodValue.objects.exists()
+    assert do_load_period_values(cycle, [("A", "EXEC", 1, 8.0), ("A", "EXEC", 2, "16.5")], actor=office) == 2
+    assert do_load_period_values(cycle, [("A", "EXEC", 1, 8.0), ("A", "EXEC", 2, 17.0)], actor=office) == 1
+    row = PeriodValue.objects.get(subject__code="A", indicator="EXEC", period=2)
+    assert (row.value, row.version) == (17.0, 2)
+    assert AuditEvent.objects.filter(action="period_value.load").count() == 2
+    with pytest.raises(JixiaoError):
+        do_load_period_values(cycle, [("A", "EXEC", 3, 20.0)], actor=world.personas["operator_a"])

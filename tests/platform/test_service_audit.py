@@ -366,6 +366,8 @@ SERVICES: list[Audited] = [
         lambda w, tmp: call([(2, "P-1", "李四", "service", "B"), (3, "P-2", "王五", "enforcement", "A")]),
     ),
     # monitoring
+    Audited("do_load_period_values", "period_value.load",
+            lambda w, tmp: call(w.open, [("A", "EXEC", 1, 8.0), ("B", "EXEC", 1, "7.5")])),
     Audited("do_set_period_value", "period_value.set",
             lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 3, 23, version=0), actor="operator_a"),
     Audited("do_answer_warning", "warning.answer", lambda w, tmp: call(_warning(w), answer="三月系统故障"),

@@ -261,6 +261,41 @@ def _approval(cycle: Cycle) -> None:
                      reason="安全生产扣分项缺少应急管理部门的通报文件，请补充佐证材料后重新报送")
 
 
+def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> None:
+    """This year's monthly progress (January to October) of the budget execution rate and the key projects'
+    progress, cumulative: most units on plan, a few lagging (the market regulator among them), one sudden jump
+    among its peers; then the monitoring job, one warning answered by the unit and one followed up."""
+    from jixiao.monitoring.models import Warning
+    from jixiao.monitoring.services import (
+        do_answer_warning,
+        do_follow_up_warning,
+        do_load_period_values,
+        run_monitoring,
+    )
+
+    laggers = {"SFS-A01", "SFS-D02-S03", "SFS-B05", "SFS-D05"}
+    rows: list[tuple[str, str, int, float | str]] = []
+    for code in Subject.objects.filter(cycle=cycle).order_by("code").values_list("code", flat=True):
+        for item in ("EXEC", "PROJ"):
+            pace = 0.62 if code in laggers else 0.9 + 0.15 * skills.get(code, 0.5) + rng.gauss(0, 0.03)
+            for month in range(1, 11):
+                value = min(100.0, round(100 * month / 12 * pace + rng.gauss(0, 0.8), 1))
+                if code == "SFS-D03-S02" and item == "EXEC" and month == 6:
+                    value = 96.0  # entered as the year's figure instead of the half year's: an anomaly
+                rows.append((code, item, month, max(0.0, value)))
+    do_load_period_values(cycle, rows, actor=None)
+    run_monitoring(cycle, now=_at("2026-11-05T08:00"))
+    operator = User.objects.get(username="operator")
+    lag = Warning.objects.filter(cycle=cycle, subject__code="SFS-A01", indicator="EXEC").order_by("-period").first()
+    if lag is not None:
+        do_answer_warning(lag, actor=operator,
+                          answer="第三季度两笔专项资金待省级下达后才能支付，已与财政局对接，预计11月底追平进度。")
+    jump = Warning.objects.filter(cycle=cycle, subject__code="SFS-D03-S02", kind="anomaly").first()
+    if jump is not None:
+        do_follow_up_warning(jump, actor=User.objects.get(username="office"), state="corrected",
+                             note="经核实为误将全年数填入6月，已通知街道更正。")
+
+
 def _at(text: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(text))
 
@@ -364,6 +399,7 @@ def load_demo(stdout: Any = None) -> bool:
     _fill(rng, this, skills, missing=0.02)
     _import_jobs(this)
     _approval(this)
+    _monitoring(rng, this, skills)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
         stdout.write(
