@@ -112,3 +112,18 @@ def test_the_api_takes_the_same_steps(world: Any) -> None:
     assert answer.json()["state"] == "rejected"
     assert [s["step"] for s in answer.json()["steps"]] == ["draft", "sign", "reject"]
     assert [a["id"] for a in op.get(f"/api/appeals/{cycle.code}/").json()] == [pk]
+
+
+def test_the_navigation_marks_only_the_page_one_is_on(world: Any) -> None:
+    import re
+
+    office = client_for(world, "admin")
+
+    def current(url: str) -> list[str]:
+        html = office.get(url).content.decode()
+        return re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', html)
+
+    assert current("/app/") == ["/app/"]
+    assert current("/app/cycles/") == ["/app/cycles/"]
+    assert current(f"/app/review/{world.closed.code}/") == []  # reached through the cycle's tabs, not the menu
+    assert current("/") == ["/"]

@@ -71,6 +71,7 @@ def status(lags: np.ndarray, *, yellow: float = YELLOW_LAG, red: float = RED_LAG
 
 def lag_words(actual: float, planned: float, share: float, lang: str = "zh") -> str:
     """One lag in words."""
+    actual, planned = round(actual, 2), round(planned, 2)
     if lang == "en":
         return f"{actual:g} against a plan of {planned:g} to date: {share:.0%} behind"
     return f"截至本期实际 {actual:g}，计划 {planned:g}，滞后 {share:.0%}"

@@ -279,7 +279,7 @@ def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> N
         for item in ("EXEC", "PROJ"):
             pace = 0.62 if code in laggers else 0.9 + 0.15 * skills.get(code, 0.5) + rng.gauss(0, 0.03)
             for month in range(1, 11):
-                value = min(100.0, round(100 * month / 12 * pace + rng.gauss(0, 0.8), 1))
+                value = min(100.0, round(100 * month / 12 * pace * (1 + rng.gauss(0, 0.02)), 1))
                 if code == "SFS-D03-S02" and item == "EXEC" and month == 6:
                     value = 96.0  # entered as the year's figure instead of the half year's: an anomaly
                 rows.append((code, item, month, max(0.0, value)))

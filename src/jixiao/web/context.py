@@ -35,7 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     home = reverse("web:home")
     # Home is active on itself only: every page of the app lies under its URL.
     under = [url for url, _label in items if url != "/" and (path == url if url == home else path.startswith(url))]
-    active = max(under, key=len, default="/")
+    active = max(under, key=len, default="/" if path == "/" else "")
     return {"nav_items": [(url, label, url == active) for url, label in items], "nav_role": role,
             "nav_role_label": Role(role).label, "nav_inbox": reverse("inbox:list"),
             # Lazy: counted only when a page shows the navigation (one indexed count), not for redirects or JSON.
