@@ -91,13 +91,14 @@ def outliers(values: pl.DataFrame, *, method: str = "modz", threshold: float | N
 
 
 def why(row: dict[str, Any], method: str, lang: str = "zh") -> str:
-    """Why a flagged value was flagged, in words: its score, the group's centre and size."""
+    """Why a flagged value was flagged, in words: its score, the group's centre and size (the formula is the
+    method's, ``METHODS``; the pages show it once, not in every line)."""
     score, centre, n = float(row["score"]), float(row["centre"]), int(row["n"])
-    centre_word = {"modz": ("中位数", "median"), "z": ("均值", "mean")}[method]
+    value, centre = round(float(row["value"]), 2), round(centre, 2)
     if lang == "en":
         side = "above" if score > 0 else "below"
-        return (f"{row['value']:g} is far {side} its {n} peers' {centre_word[1]} {centre:g} "
-                f"({METHODS[method].en}: {score:.2f})")
+        word = {"modz": ("median", "modified z-score"), "z": ("mean", "z-score")}[method]
+        return f"{value:g} is far {side} its {n} peers' {word[0]} {centre:g} ({word[1]} {score:.2f})"
     side = "高于" if score > 0 else "低于"
-    return (f"{row['value']:g} 明显{side}同组 {n} 个单位的{centre_word[0]} {centre:g}"
-            f"（{METHODS[method].zh}：{score:.2f}）")
+    word = {"modz": ("中位数", "修正 z 分数"), "z": ("均值", "z 分数")}[method]
+    return f"{value:g} 明显{side}同组 {n} 个单位的{word[0]} {centre:g}（{word[1]} {score:.2f}）"
