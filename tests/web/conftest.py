@@ -92,7 +92,7 @@ def build_city(prefix: str, n: int, *, year: int = 2026) -> Any:
                                 for k, u in enumerate(units) for g in ("superior", "peer", "public")], actor=None)
         if y < year:
             do_close_cycle(cycle, actor=None, confirm=True)
-            publish_final(cycle)
+            platform_world.publish_final(cycle)
         else:
             do_compute_cycle(cycle, actor=None)
         cycles.append(cycle)
@@ -111,19 +111,3 @@ def entry_post(cycle: str, unit: str, values: dict[str, str], action: str = "sav
         data.update({f"v_{code}": text, f"ver_{code}": v.version if v else 0,
                      f"o_{code}": f"{v.value:g}" if v else ""})
     return data
-
-
-def publish_final(cycle: Any, actor: Any = None) -> Any:
-    """Take a closed cycle through the review, a publicity that began eight days ago and the final
-    publication, with no appeal (``jixiao.review``'s steps)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from jixiao.review.services import do_confirm_review, do_end_publicity, do_finalize_cycle, do_start_publicity
-
-    began = timezone.now() - timedelta(days=8)
-    do_confirm_review(cycle, actor=actor)
-    do_start_publicity(cycle, actor=actor, days=7, confirm=True, now=began)
-    do_end_publicity(cycle, actor=actor)
-    return do_finalize_cycle(cycle, actor=actor, confirm=True)
