@@ -132,3 +132,18 @@ def validate(obj: Any, **kwargs: Any) -> None:
             for msg in msgs
         )
         raise InvalidInputError(problems=problems) from None
+
+
+#: The longest free text a service keeps (grounds, reasons, answers, minutes: a page of text; more is refused).
+TEXT_MAX = 20_000
+
+
+def clean_text(name: str, text: str, error: type[JixiaoError], *, required: bool = True) -> str:
+    """``text`` stripped, or ``error(field=name, problem=...)`` when it is required and empty or longer than
+    ``TEXT_MAX``: the one check of a free-text field of the services."""
+    text = (text or "").strip()
+    if required and not text:
+        raise error(field=name, problem=_("required"))
+    if len(text) > TEXT_MAX:
+        raise error(field=name, problem=_("longer than %(n)s characters") % {"n": TEXT_MAX})
+    return text

@@ -27,7 +27,7 @@ from jixiao.collection.errors import ValueRefusedError, VersionConflictError
 from jixiao.collection.models import Target
 from jixiao.collection.services import check_entered_value, check_writable, lang, value_domain
 from jixiao.core.choices import Action
-from jixiao.core.errors import PermissionDeniedError, validate
+from jixiao.core.errors import PermissionDeniedError, clean_text, validate
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import lock_cycle, require_state
@@ -40,7 +40,6 @@ from jixiao.monitoring.models import MonitoringSetting, PeriodValue, Warning
 from jixiao.monitoring.querysets import may_follow_up
 
 #: Longest answer or note kept (a page of text; more is refused, not cut).
-TEXT_MAX = 20_000
 #: The rules whose indicator has a target to plan towards.
 PLANNED_RULES = ("linear", "ratio", "threshold")
 #: The peer check's method.
@@ -52,12 +51,7 @@ def _user(actor: Any) -> Any:
 
 
 def _text(name: str, text: str, *, required: bool = True) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise MonitoringInputError(field=name, problem=_("required"))
-    if len(text) > TEXT_MAX:
-        raise MonitoringInputError(field=name, problem=_("longer than %(n)s characters") % {"n": TEXT_MAX})
-    return text
+    return clean_text(name, text, MonitoringInputError, required=required)
 
 
 def setting(cycle: Cycle) -> MonitoringSetting:

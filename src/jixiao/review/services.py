@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from jixiao.audit.models import AuditEvent
 from jixiao.audit.services import record_event, snapshot
 from jixiao.core.choices import Action
+from jixiao.core.errors import clean_text
 from jixiao.cycles.choices import REVIEW_STATES, CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import lock_cycle, require_state
 from jixiao.results.choices import VersionKind
 from jixiao.results.models import Result, ResultVersion
-from jixiao.results.services import do_compute_cycle, save_version
+from jixiao.results.services import do_compute_cycle, save_version, version_rows
 from jixiao.review.choices import (
     OPEN_APPEAL_STATES,
     AppealState,
@@ -52,9 +53,6 @@ from jixiao.review.errors import (
 from jixiao.review.models import Appeal, AppealLog, Correction, Hearing
 from jixiao.review.querysets import allowed_appeal_steps, appeal_open, may_draft_appeal
 
-#: Longest grounds, reasons and minutes kept (a page of text; more is refused, not cut).
-TEXT_MAX = 20_000
-
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
@@ -66,12 +64,7 @@ def local(at: datetime | None) -> str:
 
 
 def _text(name: str, text: str, *, required: bool = True) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise AppealInputError(field=name, problem=_("required"))
-    if len(text) > TEXT_MAX:
-        raise AppealInputError(field=name, problem=_("longer than %(n)s characters") % {"n": TEXT_MAX})
-    return text
+    return clean_text(name, text, AppealInputError, required=required)
 
 
 def _notify(users: Any, *, kind: str, title: str, body: str = "", link: str = "", cycle: Cycle | None = None
@@ -135,8 +128,6 @@ def review_sheet(cycle: Cycle, user: Any, *, moved: int = 5) -> ReviewSheet:
     sheet = ReviewSheet()
     first = ResultVersion.objects.filter(cycle=cycle).order_by("number").first()
     sheet.machine = first.rows if first is not None else {}
-    from jixiao.results.services import version_rows
-
     sheet.current = version_rows(cycle)
     names = dict(Subject.objects.filter(cycle=cycle).values_list("code", "name"))
     scheme = cycle.scheme.engine
@@ -539,8 +530,6 @@ def final_changes(cycle: Cycle) -> list[Change]:
     published = ResultVersion.objects.filter(cycle=cycle, kind=VersionKind.PUBLICITY).order_by("-number").first()
     if published is None:
         return []
-    from jixiao.results.services import version_rows
-
     now_rows = version_rows(cycle)
     names = dict(Subject.objects.filter(cycle=cycle).values_list("code", "name"))
     reasons: dict[str, list[str]] = {}
