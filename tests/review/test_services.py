@@ -211,15 +211,20 @@ def test_an_appeal_against_an_indicator_names_one_of_the_scheme(world: Any) -> N
 
 
 def test_an_explanation_never_contradicts_the_total_it_stands_beside(world: Any) -> None:
+    from django.utils import translation
+
     from jixiao.collection.services import do_set_value
+    from jixiao.results.choices import Lang
     from jixiao.results.services import do_compute_cycle, result_explanation
 
     office, cycle = world.personas["admin"], world.open
     subject = world.subject(cycle, world.unit_a)
     do_set_value(subject, "EXEC", "91", actor=office)  # after the last compute: the results are out of date
     result = Result.objects.select_related("cycle").get(subject=subject)
-    text = result_explanation(result)
+    with translation.override("en"):  # whatever language the thread has active, the Chinese text is Chinese
+        text = result_explanation(result)
     assert "重新计算" in text
+    assert "recomputed" in result_explanation(result, Lang.EN)
     assert f"{result.total:.2f}" not in text
     do_compute_cycle(cycle, actor=office)
     result = Result.objects.select_related("cycle").get(subject=subject)

@@ -193,8 +193,10 @@ def result_explanation(result: Result, lang: str = Lang.ZH) -> str:
     if cycle.results_stale:
         # The explanation is made from the data as they are now; the stored total is from before they changed.
         # Explained now, the two would contradict each other: say so instead, until the cycle is recomputed.
-        return str(_("The data have changed since these results were computed; the explanation will be shown "
-                     "once the cycle is recomputed."))
+        # Said in the language asked for, whatever language the request or thread happens to have active.
+        with translation.override("zh-hans" if lang == Lang.ZH else "en"):
+            return str(_("The data have changed since these results were computed; the explanation will be "
+                         "shown once the cycle is recomputed."))
     _subjects, engine_result = score_cycle(cycle)
     text = explain(engine_result, result.subject.code, Lang(lang).value)
     # Only a closed or published cycle's data are frozen; an open cycle's explanation follows its data.
