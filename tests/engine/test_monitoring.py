@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
+from jixiao.engine import monitoring as rules
 from jixiao.engine.monitoring import (
     GREEN,
     NOT_ASSESSED,
@@ -84,3 +85,19 @@ def test_escalation_climbs_one_stage_at_a_time_and_ends_when_green() -> None:
     assert escalate(4, RED) == 4
     with pytest.raises(ValueError, match="a stage is 0 to 4"):
         escalate(5, RED)
+
+
+def test_escalation_of_many_at_once_matches_one_at_a_time() -> None:
+    stages = np.array([0, 1, 3, 4, 2, 0], dtype=np.int8)
+    statuses = np.array([RED, RED, RED, RED, GREEN, NOT_ASSESSED], dtype=np.int8)
+    assert rules.escalate_all(stages, statuses).tolist() == [
+        rules.escalate(int(s), int(t)) for s, t in zip(stages, statuses, strict=True)] == [1, 2, 4, 4, 0, 0]
+
+
+def test_quarter_ends_and_due_dates() -> None:
+    assert rules.quarter_ends(12) == [3, 6, 9, 12]
+    assert rules.quarter_ends(4) == [1, 2, 3, 4]
+    assert rules.quarter_ends(6) == [3, 6]  # two-month periods: June and December close quarters
+    assert rules.due_date(2026, 3, 12, 10) == (2026, 4, 10)
+    assert rules.due_date(2026, 12, 12, 10) == (2027, 1, 10)
+    assert rules.due_date(2026, 2, 4, 15) == (2026, 7, 15)  # the second quarter ends in June

@@ -14,7 +14,7 @@ from jixiao.monitoring.errors import MonitoringInputError
 from jixiao.monitoring.models import PeriodValue, Warning
 from jixiao.monitoring.services import assess, do_set_period_value, run_monitoring
 
-from .conftest import lagging
+from .conftest import BEFORE_DUE, lagging
 
 
 def test_a_march_value_of_23_against_a_target_of_120_is_a_red_lag_warning_in_words(world: Any) -> None:
@@ -26,8 +26,9 @@ def test_a_march_value_of_23_against_a_target_of_120_is_a_red_lag_warning_in_wor
     assert (warning.subject.code, warning.indicator, warning.period) == ("A", "EXEC", 3)
     assert (warning.kind, warning.status, warning.state) == ("lag", "red", "open")
     assert warning.detail == "截至本期实际 23，计划 30，滞后 23%"
-    assert counts == {"assessed": 1, "green": 0, "yellow": 0, "red": 1, "lag": 1, "anomaly": 0, "created": 1,
-                      "updated": 0, "unchanged": 0}
+    assert counts == {"assessed": 1, "green": 0, "yellow": 0, "red": 1, "lag": 1, "dual": 0, "stale": 0,
+                      "anomaly": 0, "created": 1, "updated": 0, "unchanged": 0, "escalation_steps": 1,
+                      "orders_proposed": 1, "orders_overdue": 0}  # March ends a quarter: stage 1 and an order
     event = AuditEvent.objects.filter(action="monitoring.run").get()
     assert event.actor_id is None
     assert event.after["created"] == 1
@@ -48,22 +49,23 @@ def test_lower_is_better_lags_when_above_plan(world: Any) -> None:
     # DAYS: floor 20, target 5 (lower is better); to the end of June the plan is 5 x 6 / 12 = 2.5.
     do_set_period_value(world.subject(world.open, world.unit_b), "DAYS", 6, 3.2, actor=world.personas["admin"],
                         version=0)
-    run_monitoring(world.open)
+    run_monitoring(world.open, now=BEFORE_DUE)
     warning = Warning.objects.get()
     assert warning.detail == "截至本期实际 3.2，计划 2.5，滞后 28%"  # (3.2 - 2.5) / 2.5
 
 
 def test_running_twice_creates_nothing_new_and_a_cleared_warning_stays(world: Any) -> None:
     first = lagging(world, 23)
-    again = run_monitoring(world.open)
+    again = run_monitoring(world.open, now=BEFORE_DUE)
     assert again["created"] == 0
     assert again["unchanged"] == 1
-    assert {k: v for k, v in first.items() if k not in ("created", "unchanged")} == \
-        {k: v for k, v in again.items() if k not in ("created", "unchanged")}
+    made = ("created", "unchanged", "escalation_steps", "orders_proposed")
+    assert {k: v for k, v in first.items() if k not in made} == {k: v for k, v in again.items() if k not in made}
+    assert (again["escalation_steps"], again["orders_proposed"]) == (0, 0)
     assert Warning.objects.count() == 1
     s = world.subject(world.open, world.unit_a)
     do_set_period_value(s, "EXEC", 3, 29, actor=world.personas["operator_a"], version=1)
-    cleared = run_monitoring(world.open)
+    cleared = run_monitoring(world.open, now=BEFORE_DUE)
     assert cleared["red"] == 0
     assert cleared["created"] == 0
     warning = Warning.objects.get()
@@ -78,7 +80,7 @@ def test_a_changed_finding_updates_the_warning_and_keeps_its_state(world: Any) -
     do_answer_warning(Warning.objects.get(), actor=world.personas["operator_a"], answer="三月系统故障，四月补录")
     do_set_period_value(world.subject(world.open, world.unit_a), "EXEC", 3, 20, actor=world.personas["operator_a"],
                         version=1)
-    counts = run_monitoring(world.open)
+    counts = run_monitoring(world.open, now=BEFORE_DUE)
     assert (counts["created"], counts["updated"]) == (0, 1)
     warning = Warning.objects.get()
     assert warning.detail == "截至本期实际 20，计划 30，滞后 33%"
@@ -101,20 +103,20 @@ def test_an_extreme_value_among_six_peers_is_an_anomaly(db: Any) -> None:
     # 0.6745 x (95 - 42.5) / 1.5 = 23.61 > 3.5.
     for unit, value in zip(units, (40, 41, 42, 43, 44, 95), strict=True):
         do_set_period_value(cycle.subjects.get(unit=unit), "EXEC", 5, value, actor=None)
-    counts = run_monitoring(cycle)
+    counts = run_monitoring(cycle, now=BEFORE_DUE)
     assert counts["anomaly"] == 1
     warning = Warning.objects.get(kind="anomaly")
     assert (warning.subject.code, warning.period, warning.status) == ("U5", 5, "yellow")
     assert warning.detail.startswith("95 明显高于同组 6 个单位的中位数 42.5")
     assert "23.61" in warning.detail
-    assert run_monitoring(cycle)["created"] == 0
+    assert run_monitoring(cycle, now=BEFORE_DUE)["created"] == 0
 
 
 def test_fewer_than_five_peers_are_not_assessed(world: Any) -> None:
     for unit, op in ((world.unit_a, "operator_a"), (world.unit_b, "operator_b")):
         do_set_period_value(world.subject(world.open, unit), "EXEC", 5, 95 if unit == world.unit_b else 40,
                             actor=world.personas[op], version=0)
-    assert run_monitoring(world.open)["anomaly"] == 0
+    assert run_monitoring(world.open, now=BEFORE_DUE)["anomaly"] == 0
 
 
 def test_a_period_value_refused_by_the_value_check_says_why(world: Any) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from jixiao.monitoring.models import PeriodValue, Warning
 
-from .conftest import client_for, lagging
+from .conftest import BEFORE_DUE, client_for, lagging
 
 
 def test_the_office_sees_the_lights_the_counts_and_the_open_warnings(world: Any) -> None:
@@ -76,7 +76,7 @@ def test_the_api_enters_a_value_lists_warnings_and_answers_one(world: Any) -> No
     refused = client.post("/api/monitoring/2026/values", json.dumps({**body, "value": -5, "version": 1}),
                           content_type="application/json")
     assert (refused.status_code, refused.json()["code"]) == (422, "invalid_value")
-    run_monitoring(world.open)
+    run_monitoring(world.open, now=BEFORE_DUE)
     listed = client.get("/api/monitoring/2026/warnings").json()
     assert [(w["unit"], w["kind"], w["status"]) for w in listed] == [("A", "lag", "red")]
     assert client_for(world, "operator_b").get("/api/monitoring/2026/warnings").json() == []
@@ -96,9 +96,12 @@ def test_the_scheduled_job_runs_on_open_cycles(world: Any) -> None:
     from jixiao.monitoring.tasks import run_monitoring_task
 
     lagging(world, 23)
-    assert run_monitoring_task.apply().get() == {"2026": {"assessed": 1, "green": 0, "yellow": 0, "red": 1,
-                                                          "lag": 1, "anomaly": 0, "created": 0, "updated": 0,
-                                                          "unchanged": 1}}
+    counts = run_monitoring_task.apply().get()["2026"]
+    # The job runs on the real clock: whatever months are due by now and missing are its new (stale) warnings.
+    stale = Warning.objects.filter(kind="stale").count()
+    assert counts == {"assessed": 1, "green": 0, "yellow": 0, "red": 1, "lag": 1, "dual": 0, "stale": stale,
+                      "anomaly": 0, "created": stale, "updated": 0, "unchanged": 1, "escalation_steps": 0,
+                      "orders_proposed": 0, "orders_overdue": 0}
 
 
 def test_the_monitor_command_runs_the_job_and_says_what_it_found(world: Any) -> None:
@@ -109,7 +112,9 @@ def test_the_monitor_command_runs_the_job_and_says_what_it_found(world: Any) -> 
     lagging(world, 23)
     out = StringIO()
     call_command("monitor", stdout=out)
-    assert out.getvalue().strip() == "2026: assessed 1, red 1, yellow 0, anomalies 0, warnings created 0, updated 0"
+    stale = Warning.objects.filter(kind="stale").count()  # the real clock's months due and missing
+    assert out.getvalue().strip() == ("2026: assessed 1, red 1, yellow 0, anomalies 0, "
+                                      f"warnings created {stale}, updated 0")
 
 
 def test_the_warnings_and_overview_pages_do_not_query_per_row(world: Any) -> None:
@@ -129,6 +134,6 @@ def test_the_warnings_and_overview_pages_do_not_query_per_row(world: Any) -> Non
     one = (queries("/app/monitoring/2026/warnings/"), queries("/app/monitoring/2026/"))
     for unit in (world.unit_a1, world.unit_b):
         do_set_period_value(world.subject(world.open, unit), "EXEC", 3, 10, actor=world.personas["admin"], version=0)
-    run_monitoring(world.open)
+    run_monitoring(world.open, now=BEFORE_DUE)
     assert Warning.objects.count() == 3
     assert (queries("/app/monitoring/2026/warnings/"), queries("/app/monitoring/2026/")) == one

@@ -66,6 +66,10 @@ EXPECTED_ERRORS = {
     ("get", "/api/monitoring/{cycle}/warnings"): {401, 422},
     ("post", "/api/monitoring/{cycle}/values"): {401, 403, 404, 409, 422},
     ("post", "/api/monitoring/warnings/{id}/answer"): {401, 403, 404, 409, 422},
+    ("get", "/api/monitoring/{cycle}/orders"): {401, 422},
+    ("post", "/api/monitoring/orders/{id}/acknowledge"): {401, 403, 404, 409, 422},
+    ("post", "/api/monitoring/orders/{id}/submit"): {401, 403, 404, 409, 422},
+    ("get", "/api/monitoring/{cycle}/escalations"): {401},
 }
 
 
@@ -274,6 +278,11 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
                                                      "version": 0}}
                                            for c in ("2026", "2025") for u in ("A", "B")],
         "/api/monitoring/warnings/{id}/answer": [{"path_parameters": {"id": 1}, "body": {"answer": "已核实"}}],
+        "/api/monitoring/{cycle}/orders": [{"path_parameters": {"cycle": c}, "query": {"state": "issued"}}
+                                           for c in cycles],
+        "/api/monitoring/orders/{id}/acknowledge": [{"path_parameters": {"id": 1}, "body": {"plan": "加快支付"}}],
+        "/api/monitoring/orders/{id}/submit": [{"path_parameters": {"id": 1}, "body": {"summary": "已追平"}}],
+        "/api/monitoring/{cycle}/escalations": [{"path_parameters": {"cycle": c}} for c in cycles],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }

@@ -82,6 +82,30 @@ def _warning(w: Any) -> Any:
     return Warning.objects.get(cycle=w.open, subject__unit=w.unit_a, indicator="EXEC", period=3)
 
 
+def _order(w: Any, upto: str = "proposed") -> Any:
+    """The rectification order the job proposes for unit A's red March (``_warning``), taken on to ``upto``."""
+    from jixiao.monitoring.models import Order
+    from jixiao.monitoring.services import do_acknowledge_order, do_issue_order, do_submit_order
+
+    _warning(w)
+    order = Order.objects.get(cycle=w.open, subject__unit=w.unit_a, indicator="EXEC")
+    steps = ("issued", "acknowledged", "submitted")
+    if upto in steps:
+        order = do_issue_order(order, actor=None, requirement="一个月内追平进度")
+    if upto in steps[1:]:
+        order = do_acknowledge_order(order, actor=None, plan="加快支付")
+    if upto in steps[2:]:
+        order = do_submit_order(order, actor=None, summary="已追平")
+    return order
+
+
+def _step(w: Any) -> Any:
+    from jixiao.monitoring.models import EscalationStep
+
+    _warning(w)
+    return EscalationStep.objects.get(escalation__subject__unit=w.unit_a, escalation__indicator="EXEC")
+
+
 def call(*args: Any, **kwargs: Any) -> Call:
     """The arguments of one call, ``actor`` aside."""
     return args, kwargs
@@ -374,6 +398,22 @@ SERVICES: list[Audited] = [
             actor="operator_a"),
     Audited("do_follow_up_warning", "warning.follow_up",
             lambda w, tmp: call(_warning(w), state="explained", note="属实")),
+    Audited("do_issue_order", "order.issue", lambda w, tmp: call(_order(w), requirement="一个月内追平进度")),
+    Audited("do_dismiss_order", "order.dismiss", lambda w, tmp: call(_order(w), reason="已在年中调整计划")),
+    Audited("do_acknowledge_order", "order.acknowledge",
+            lambda w, tmp: call(_order(w, "issued"), plan="加快支付"), actor="operator_a"),
+    Audited("do_report_order", "order.report",
+            lambda w, tmp: call(_order(w, "acknowledged"), progress="已支付一半",
+                                evidence=SimpleUploadedFile("进展.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")),
+            actor="operator_a"),
+    Audited("do_submit_order", "order.submit",
+            lambda w, tmp: call(_order(w, "acknowledged"), summary="已追平"), actor="operator_a"),
+    Audited("do_recheck_order", "order.recheck",
+            lambda w, tmp: call(_order(w, "submitted"), result="pass", note="")),
+    Audited("do_override_escalation", "escalation.override",
+            lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 2, reason="连续两季度未整改")),
+    Audited("do_record_escalation_step", "escalation.record",
+            lambda w, tmp: call(_step(w), record="已发书面预警函")),
     # results
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes

@@ -15,9 +15,9 @@ a one-row form that says its finding in words.
   without results (花钱无效果); output ahead of spending by more than ``gap`` is results claimed without spending
   (无支出有产出, to be verified).
 - **Stale data** (数据逾期): a value due at ``due`` and not updated since is itself a warning.
-- **Escalation** (四阶警示): each red period of the same unit and indicator climbs one stage: written warning
-  (书面预警) -> talk with the leader (约谈) -> budget deduction proposal (扣减预算建议) -> accountability (问责);
-  a yellow period holds the stage; a green one ends the escalation (stage 0).
+- **Escalation** (四阶警示): each red quarter (``quarter_ends``) of the same unit and indicator climbs one
+  stage: written warning (书面预警) -> talk with the leader (约谈) -> budget deduction proposal (扣减预算建议) ->
+  accountability (问责); a yellow quarter holds the stage; a green one ends the escalation (stage 0).
 """
 
 from __future__ import annotations
@@ -123,3 +123,56 @@ def stages(statuses: Sequence[int]) -> list[int]:
         stage = escalate(stage, s)
         out.append(stage)
     return out
+
+
+def escalate_all(stage: np.ndarray, period_status: np.ndarray) -> np.ndarray:
+    """``escalate`` of many units and indicators at once (arrays of the same length)."""
+    stage, period_status = np.asarray(stage, dtype=np.int8), np.asarray(period_status, dtype=np.int8)
+    out = np.where(period_status == RED, np.minimum(stage + 1, TOP_STAGE), stage)
+    return np.where(period_status == GREEN, 0, out).astype(np.int8)
+
+
+def quarter_ends(periods: int) -> list[int]:
+    """The periods that close a quarter (季度考核), when escalation climbs and rectification orders are proposed:
+    months 3, 6, 9 and 12 of a monthly year; every period of a year of 4 or fewer; else the periods whose
+    end falls on the end of a quarter of the calendar."""
+    if periods < 1:
+        raise ValueError(f"a year has at least one period; got {periods}")
+    if periods <= 4:
+        return list(range(1, periods + 1))
+    return [k for k in range(1, periods + 1) if (k * 12) % periods == 0 and (k * 12 // periods) % 3 == 0]
+
+
+def end_month(period: int, periods: int) -> int:
+    """The calendar month (1 to 12) in which period ``period`` of ``periods`` ends."""
+    return -(-period * 12 // periods)
+
+
+def due_date(year: int, period: int, periods: int, due_day: int) -> tuple[int, int, int]:
+    """(year, month, day) by which a period's value is due: day ``due_day`` of the month after the period
+    ends (the value of December is due in January of the next year)."""
+    month = end_month(period, periods) + 1
+    if month > 12:
+        return year + 1, month - 12, due_day
+    return year, month, due_day
+
+
+def stale_words(period: int, due: tuple[int, int, int], lang: str = "zh") -> str:
+    """One overdue value in words."""
+    y, m, d = due
+    if lang == "en":
+        return f"the value of period {period} was due by {y}-{m:02}-{d:02} and has not been entered"
+    return f"第 {period} 期数据应于 {y}年{m}月{d}日前填报，至今未报"
+
+
+def stage_words(before: int, after: int, period: int, lang: str = "zh") -> str:
+    """One change of escalation stage in words, as the quarter that caused it."""
+    zh, en = STAGES[after]
+    if lang == "en":
+        if after == 0:
+            return f"green again at period {period}: escalation ended"
+        why = "red again" if after > before else "held"
+        return f"{why} at period {period}: stage {after}, {en}"
+    if after == 0:
+        return f"第 {period} 期恢复绿灯，警示解除"
+    return f"第 {period} 期{'再次亮红灯' if after > before else '维持'}，升至第 {after} 阶：{zh}"

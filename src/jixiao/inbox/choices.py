@@ -8,6 +8,9 @@ class NoticeKind(models.TextChoices):
     """What a notice is about; the page shows it as a badge."""
 
     PUBLICITY = "publicity", _("publicity started")
+    WARNING = "warning", _("warning")
+    ORDER = "order", _("rectification order")
+    ESCALATION = "escalation", _("escalation")
     APPEAL = "appeal", _("appeal")
     HEARING = "hearing", _("hearing")
     DEADLINE = "deadline", _("deadline")

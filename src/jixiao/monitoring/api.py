@@ -1,5 +1,6 @@
 """Monitoring through the API: the warnings the caller may see, entering a period value and answering a
-warning (the same services as the pages)."""
+warning; the rectification orders and escalations the caller may see, and a unit's system acknowledging an order
+with its plan and submitting it for re-check (the same services as the pages)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from ninja.security import django_auth
 from jixiao.api import errors
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Subject
-from jixiao.monitoring.choices import WarningKind, WarningState
-from jixiao.monitoring.models import PeriodValue, Warning
-from jixiao.monitoring.services import do_answer_warning, do_set_period_value
+from jixiao.monitoring.choices import OrderState, WarningKind, WarningState
+from jixiao.monitoring.models import Escalation, Order, PeriodValue, Warning
+from jixiao.monitoring.services import (
+    do_acknowledge_order,
+    do_answer_warning,
+    do_set_period_value,
+    do_submit_order,
+)
 
 router = Router(tags=["monitoring"])
 
@@ -100,3 +106,109 @@ def answer_warning(request: HttpRequest, id: int, payload: AnswerIn) -> dict[str
     """Answer a warning of one of the caller's units (or, for the office, any)."""
     warning = Warning.objects.select_related("cycle", "subject").get_for(request.user, Action.VIEW, pk=id)
     return _out(do_answer_warning(warning, actor=request.user, answer=payload.answer))
+
+
+# --- rectification orders and escalation ---------------------------------------------------------------------
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    cycle: str
+    unit: str
+    indicator: str
+    #: The month that ends the red quarter.
+    period: int
+    finding: str
+    requirement: str
+    state: str
+    public: bool
+    ack_due: datetime | None
+    due: datetime | None
+    plan: str
+    issued_at: datetime | None
+    acknowledged_at: datetime | None
+    closed_at: datetime | None
+    fails: int
+    #: What is overdue now, in words; empty when nothing is.
+    overdue: str
+    created_at: datetime
+
+
+class PlanIn(Schema):
+    plan: str
+
+
+class SummaryIn(Schema):
+    summary: str
+
+
+class StepOut(Schema):
+    stage: int
+    period: int
+    reason: str
+    automatic: bool
+    record: str
+    at: datetime
+    recorded_at: datetime | None
+
+
+class EscalationOut(Schema):
+    id: int
+    cycle: str
+    unit: str
+    indicator: str
+    stage: int
+    updated_at: datetime
+    steps: list[StepOut]
+
+
+def _order_out(o: Order) -> dict[str, Any]:
+    return {"id": o.pk, "number": o.number, "cycle": o.cycle.code, "unit": o.subject.code, "indicator": o.indicator,
+            "period": o.period, "finding": o.finding, "requirement": o.requirement, "state": o.state,
+            "public": o.public, "ack_due": o.ack_due, "due": o.due, "plan": o.plan, "issued_at": o.issued_at,
+            "acknowledged_at": o.acknowledged_at, "closed_at": o.closed_at, "fails": o.fails,
+            "overdue": o.overdue(), "created_at": o.created_at}
+
+
+@router.get("/{cycle}/orders", response={200: list[OrderOut], **errors(401)}, auth=django_auth)
+def list_orders(request: HttpRequest, cycle: str, state: OrderState | None = None) -> list[dict[str, Any]]:
+    """The cycle's rectification orders the caller may see: a unit's own, all for the office and auditors; the
+    newest 1,000 first (narrow with ``state``)."""
+    qs = Order.objects.restrict(request.user, Action.VIEW).filter(cycle__code=cycle).select_related(
+        "cycle", "subject")
+    if state is not None:
+        qs = qs.filter(state=state)
+    return [_order_out(o) for o in qs[:1000]]
+
+
+def _order_for(request: HttpRequest, id: int) -> Order:
+    order: Order = Order.objects.select_related("cycle", "subject").get_for(request.user, Action.VIEW, pk=id)
+    return order
+
+
+@router.post("/orders/{id}/acknowledge", response={200: OrderOut, **errors(401, 403, 404, 409, 422)},
+             auth=django_auth)
+def acknowledge_order(request: HttpRequest, id: int, payload: PlanIn) -> dict[str, Any]:
+    """Acknowledge an issued order of one of the caller's units with the rectification plan."""
+    return _order_out(do_acknowledge_order(_order_for(request, id), actor=request.user, plan=payload.plan))
+
+
+@router.post("/orders/{id}/submit", response={200: OrderOut, **errors(401, 403, 404, 409, 422)},
+             auth=django_auth)
+def submit_order(request: HttpRequest, id: int, payload: SummaryIn) -> dict[str, Any]:
+    """Report an order of one of the caller's units rectified and ask for the office's re-check."""
+    return _order_out(do_submit_order(_order_for(request, id), actor=request.user, summary=payload.summary))
+
+
+@router.get("/{cycle}/escalations", response={200: list[EscalationOut], **errors(401)}, auth=django_auth)
+def list_escalations(request: HttpRequest, cycle: str) -> list[dict[str, Any]]:
+    """The cycle's escalations the caller may see, standing ones first (highest stage first), each with its
+    steps; the first 1,000."""
+    qs = (Escalation.objects.restrict(request.user, Action.VIEW).filter(cycle__code=cycle)
+          .select_related("cycle", "subject").prefetch_related("steps")
+          .order_by("-stage", "subject__code", "indicator"))
+    return [{"id": e.pk, "cycle": e.cycle.code, "unit": e.subject.code, "indicator": e.indicator,
+             "stage": e.stage, "updated_at": e.updated_at,
+             "steps": [{"stage": s.stage, "period": s.period, "reason": s.reason, "automatic": s.automatic,
+                        "record": s.record, "at": s.at, "recorded_at": s.recorded_at} for s in e.steps.all()]}
+            for e in qs[:1000]]

@@ -38,3 +38,58 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "answer": (WarningState.OPEN, WarningState.ANSWERED),
     "follow_up": (WarningState.OPEN, WarningState.ANSWERED),
 }
+
+
+class OrderState(models.TextChoices):
+    """Where a rectification order (整改通知单) stands."""
+
+    PROPOSED = "proposed", _("proposed (待下达)")
+    DISMISSED = "dismissed", _("not issued (不予下达)")
+    ISSUED = "issued", _("issued, awaiting acknowledgement (待签收)")
+    ACKNOWLEDGED = "acknowledged", _("being rectified (整改中)")
+    SUBMITTED = "submitted", _("awaiting re-check (待复核)")
+    CLOSED = "closed", _("closed after re-check (已销号)")
+
+
+#: The orders still to be worked on (not closed, not dismissed).
+OPEN_ORDER_STATES = (OrderState.PROPOSED, OrderState.ISSUED, OrderState.ACKNOWLEDGED, OrderState.SUBMITTED)
+
+#: The transitions of an order: for each step, the states it starts from.
+ORDER_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "issue": (OrderState.PROPOSED,),
+    "dismiss": (OrderState.PROPOSED,),
+    "acknowledge": (OrderState.ISSUED,),
+    "report": (OrderState.ACKNOWLEDGED,),
+    "submit": (OrderState.ACKNOWLEDGED,),
+    "recheck": (OrderState.SUBMITTED,),
+}
+
+
+class Recheck(models.TextChoices):
+    """The office's re-check (复核) of a rectification."""
+
+    PASS = "pass", _("passed (通过)")
+    FAIL = "fail", _("failed (不通过)")
+
+
+class OrderLogKind(models.TextChoices):
+    """The entries of an order's history the unit and office write (besides the state changes)."""
+
+    ISSUED = "issued", _("issued")
+    DISMISSED = "dismissed", _("not issued")
+    ACKNOWLEDGED = "acknowledged", _("acknowledged with a plan")
+    PROGRESS = "progress", _("progress reported")
+    SUBMITTED = "submitted", _("submitted for re-check")
+    PASSED = "passed", _("re-check passed")
+    FAILED = "failed", _("re-check failed")
+    OVERDUE = "overdue", _("overdue")
+
+
+class Stage(models.IntegerChoices):
+    """The four stages of escalation (四阶警示), and none."""
+
+    NONE = 0, _("none (无)")
+    WRITTEN = 1, _("written warning (书面预警)")
+    TALK = 2, _("talk with the leader (约谈)")
+    BUDGET = 3, _("budget deduction proposal (扣减预算建议)")
+    ACCOUNTABILITY = 4, _("accountability (问责)")

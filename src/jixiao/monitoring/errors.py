@@ -19,3 +19,11 @@ class WarningStateError(JixiaoError):
     code = "warning_state"
     status = 409
     message = _("Warning of {unit} ({indicator}): cannot {step} a warning that is {state}.")
+
+
+class OrderStateError(JixiaoError):
+    """The step is not open for the rectification order as it stands (names the current state)."""
+
+    code = "order_state"
+    status = 409
+    message = _("Order {number}: cannot {step} an order that is {state}.")

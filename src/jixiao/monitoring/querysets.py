@@ -5,7 +5,7 @@
 - a unit's operators and leaders (a leader's units with their descendants) see their units' period values and
   warnings, and may answer their units' warnings; period values are written by who may write the value itself
   (``jixiao.collection.querysets.value_codes_for``, checked by the service);
-- raters and the public see none of it.
+- raters see none of it; the public sees the rectification orders the office issued as public (their state).
 """
 
 from __future__ import annotations
@@ -49,3 +49,24 @@ class WarningQuerySet(_UnitsOwnQuerySet):
 def may_follow_up(user: Any) -> bool:
     """Following a warning up (explained, corrected, confirmed) is the office's; ``user`` None is the system."""
     return user is None or role_of(user) == Role.ADMIN
+
+
+class OrderQuerySet(_UnitsOwnQuerySet):
+    """As warnings, and the public (the portal) sees the orders the office issued as public, for their
+    state; the finding's details, plan and files are shown inside only (the portal's templates)."""
+
+    what = _("rectification order")
+    unit_changes = True
+
+    def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
+        if role_of(user) == Role.PUBLIC:
+            from jixiao.monitoring.choices import OrderState
+
+            if action != Action.VIEW:
+                return self.none()
+            return self.filter(public=True).exclude(state__in=(OrderState.PROPOSED, OrderState.DISMISSED))
+        return super()._restrict(user, action)
+
+
+class EscalationQuerySet(_UnitsOwnQuerySet):
+    what = _("escalation")

@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
+from django.conf import settings
+from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event, snapshot
@@ -34,12 +38,34 @@ from jixiao.cycles.services import lock_cycle, require_state
 from jixiao.engine import monitoring as rules
 from jixiao.engine import outliers as peers
 from jixiao.engine.values import empty
-from jixiao.monitoring.choices import FOLLOW_UP_STATES, TRANSITIONS, WarningKind, WarningState, WarningStatus
-from jixiao.monitoring.errors import MonitoringInputError, WarningStateError
-from jixiao.monitoring.models import MonitoringSetting, PeriodValue, Warning
+from jixiao.inbox.choices import NoticeKind
+from jixiao.inbox.services import notify, office_users, users_by_unit, users_of_units
+from jixiao.monitoring.choices import (
+    FOLLOW_UP_STATES,
+    OPEN_ORDER_STATES,
+    ORDER_TRANSITIONS,
+    TRANSITIONS,
+    OrderLogKind,
+    OrderState,
+    Recheck,
+    Stage,
+    WarningKind,
+    WarningState,
+    WarningStatus,
+)
+from jixiao.monitoring.errors import MonitoringInputError, OrderStateError, WarningStateError
+from jixiao.monitoring.models import (
+    DualPair,
+    Escalation,
+    EscalationStep,
+    MonitoringSetting,
+    Order,
+    OrderLog,
+    PeriodValue,
+    Warning,
+)
 from jixiao.monitoring.querysets import may_follow_up
 
-#: Longest answer or note kept (a page of text; more is refused, not cut).
 #: The rules whose indicator has a target to plan towards.
 PLANNED_RULES = ("linear", "ratio", "threshold")
 #: The peer check's method.
@@ -98,18 +124,51 @@ def planned(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFr
             .select(empty_frame.columns))
 
 
+#: Blocks the server groups a large read into (a few megabytes of CSV each).
+BLOCKS = 16
+
+
 def _frame(qs: QuerySet[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """A ``values_list`` queryset as a frame; on PostgreSQL through ``COPY`` (a year of a province is millions
-    of period values: building a tuple for each would cost more than the checks)."""
+    """A ``values_list`` queryset (its first column an integer id) as a frame. On PostgreSQL the server writes
+    the rows as CSV text in a few blocks (``string_agg``): a year of a province is millions of period values,
+    and reading them a row at a time (a tuple, or a ``COPY`` message, each) costs more than the checks. Text
+    columns are quoted; numbers are PostgreSQL's shortest exact text."""
     if connection.vendor != "postgresql":
         return pl.DataFrame(list(qs), orient="row", schema=schema)
     sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)",
-                                                           params) as copy:
-        data = b"".join(bytes(block) for block in copy)
-    if not data:
+    names = [f"c{i}" for i in range(len(schema))]
+    cells = [f"""coalesce('"' || replace({n}, '"', '""') || '"', '')""" if dtype == pl.Utf8
+             else f"coalesce({n}::text, '')" for n, dtype in zip(names, schema.values(), strict=True)]
+    line = " || ',' || ".join(cells)
+    # Grouped by the first column (an integer id) into blocks; ``%%``: the query has parameters.
+    query = (f"SELECT string_agg({line}, E'\\n') FROM ({sql}) AS q({', '.join(names)}) "
+             f"GROUP BY c0 %% {BLOCKS}")
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        blocks = [row[0] for row in cursor.fetchall()]
+    if not blocks:
         return pl.DataFrame(schema=schema)
-    return pl.read_csv(io.BytesIO(data), has_header=False, schema=schema)
+    return pl.read_csv(io.StringIO("\n".join(blocks)), has_header=False, schema=schema)
+
+
+def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert many new rows of ``model`` (``columns`` by attribute name, every column without a default): on
+    PostgreSQL with ``COPY`` (building a model instance per row costs more than the job's checks), elsewhere
+    with ``bulk_create``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    frame = pl.DataFrame(rows, orient="row", schema=columns, infer_schema_length=None)
+    # CSV as PostgreSQL reads it: text quoted (an empty text is "", not NULL), times with their offset.
+    frame = frame.with_columns(pl.col(pl.Datetime).dt.to_string("%Y-%m-%dT%H:%M:%S%.f%:z"))
+    data = frame.write_csv(include_header=False, quote_style="non_numeric")
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(data.encode())
 
 
 def _period_values(cycle: Cycle, subject_ids: Iterable[int] | None, period: int | None) -> pl.DataFrame:
@@ -131,15 +190,17 @@ def plans(frame: pl.DataFrame, periods: int) -> pl.DataFrame:
 
 
 def assess(cycle: Cycle, *, subject_ids: Iterable[int] | None = None, period: int | None = None,
-           limits: MonitoringSetting | None = None, values: pl.DataFrame | None = None) -> pl.DataFrame:
+           limits: MonitoringSetting | None = None, values: pl.DataFrame | None = None,
+           targets: pl.DataFrame | None = None) -> pl.DataFrame:
     """Each period value of a planned indicator against its plan: ``subject_id, indicator, period, target,
     higher, actual, plan, lag, status`` (the engine's lag and light; a lag of NaN is not assessed). ``values``:
-    the period values already loaded (``_period_values`` of the same subjects and period)."""
+    the period values already loaded (``_period_values`` of the same subjects and period); ``targets``: ``planned``
+    of the same subjects, already made."""
     limits = limits or setting(cycle)
     ids = list(subject_ids) if subject_ids is not None else None
     if values is None:
         values = _period_values(cycle, ids, period)
-    frame = values.join(planned(cycle, ids), on=["subject_id", "indicator"])
+    frame = values.join(planned(cycle, ids) if targets is None else targets, on=["subject_id", "indicator"])
     frame = plans(frame.filter(pl.col("period") <= limits.periods), limits.periods)
     lags = rules.lag(frame["actual"].to_numpy(), frame["plan"].to_numpy(), frame["higher"].to_numpy())
     return frame.with_columns(lag=pl.Series(lags, dtype=pl.Float64),
@@ -271,30 +332,214 @@ def _anomalies(cycle: Cycle, values: pl.DataFrame) -> dict[tuple[int, str, int],
             for row in found.iter_rows(named=True)}
 
 
+def _due_periods(cycle: Cycle, limits: MonitoringSetting, now: datetime) -> list[int]:
+    """The periods whose values were due before ``now`` (by the end of day ``due_day`` of the next month)."""
+    out = []
+    for k in range(1, limits.periods + 1):
+        y, m, d = rules.due_date(cycle.year, k, limits.periods, limits.due_day)
+        if rules.stale(None, timezone.make_aware(datetime(y, m, d)) + timedelta(days=1), now):
+            out.append(k)
+    return out
+
+
+def _stale(cycle: Cycle, limits: MonitoringSetting, targets: pl.DataFrame, values: pl.DataFrame,
+           now: datetime) -> dict[tuple[int, str, int], str]:
+    """Every planned unit and indicator's period whose value was due and is not there (数据逾期), with why."""
+    due = _due_periods(cycle, limits, now)
+    if not due or targets.is_empty():
+        return {}
+    keys = ["subject_id", "indicator"]
+    entered = values.select(*keys, "period").filter(pl.col("period").is_in(due))
+    # Only the units and indicators short of a value are looked at month by month.
+    short = (targets.select(keys).join(entered.group_by(keys).len(), on=keys, how="left")
+             .filter(pl.col("len").fill_null(0) < len(due)))
+    if short.is_empty():
+        return {}
+    expected = short.select(keys).join(pl.DataFrame({"period": due}, schema={"period": pl.Int64}), how="cross")
+    missing = expected.join(entered, on=[*keys, "period"], how="anti")
+    words = {k: rules.stale_words(k, rules.due_date(cycle.year, k, limits.periods, limits.due_day))
+             for k in due}
+    return {(sid, code, k): words[k] for sid, code, k in missing.iter_rows()}
+
+
+def _dual(cycle: Cycle, limits: MonitoringSetting, frame: pl.DataFrame) -> dict[tuple[int, str, int], tuple[str, str]]:
+    """Dual monitoring of the cycle's budget items: each unit's spending progress against its output progress in
+    each period, both against their annual targets; (light, why) of each finding, keyed by the spending
+    indicator."""
+    found: dict[tuple[int, str, int], tuple[str, str]] = {}
+    for spending, output in DualPair.objects.filter(cycle=cycle).values_list("spending", "output"):
+        a = frame.filter(pl.col("indicator") == spending).select("subject_id", "period", s=pl.col("actual"),
+                                                                 s_target=pl.col("target"))
+        b = frame.filter(pl.col("indicator") == output).select("subject_id", "period", o=pl.col("actual"),
+                                                               o_target=pl.col("target"))
+        both = a.join(b, on=["subject_id", "period"])
+        if both.is_empty():
+            continue
+        _gap, finding = rules.dual(both["s"].to_numpy(), both["s_target"].to_numpy(), both["o"].to_numpy(),
+                                   both["o_target"].to_numpy(), gap=limits.dual_gap)
+        hits = both.with_columns(finding=pl.Series(finding)).filter(pl.col("finding") != 0)
+        for row in hits.iter_rows(named=True):
+            light = WarningStatus.RED if row["finding"] == 1 else WarningStatus.YELLOW
+            found[(row["subject_id"], spending, row["period"])] = (
+                light.value, rules.dual_words(row["s"] / row["s_target"], row["o"] / row["o_target"],
+                                              row["finding"]))
+    return found
+
+
+def _escalate(cycle: Cycle, limits: MonitoringSetting, quarters: pl.DataFrame,
+              now: datetime) -> list[tuple[int, int]]:
+    """Each unit and indicator's escalation stage from its quarters' lights (the engine's ``escalate_all``,
+    from the office's override where there is one), and the steps of every change not yet recorded. Writes
+    the escalations whose stage changed and their steps; returns (subject id, stage reached) of each step."""
+    ends = rules.quarter_ends(limits.periods)
+    existing = pl.DataFrame(
+        list(Escalation.objects.filter(cycle=cycle).values_list("pk", "subject_id", "indicator", "stage",
+                                                                "override_stage", "override_period")),
+        orient="row", schema={"pk": pl.Int64, "subject_id": pl.Int64, "indicator": pl.Utf8, "stage": pl.Int64,
+                              "o_stage": pl.Int64, "o_period": pl.Int64})
+    if quarters.is_empty() and existing.is_empty():
+        return []
+    wide = quarters.pivot(on="period", index=["subject_id", "indicator"], values="status")
+    wide = wide.join(existing, on=["subject_id", "indicator"], how="full", coalesce=True)
+    stage = wide["o_stage"].fill_null(0).to_numpy().astype(np.int8)
+    start = stage.copy()
+    after = wide["o_period"].fill_null(0).to_numpy()
+    path = []
+    for k in ends:
+        column = wide[str(k)].fill_null(rules.NOT_ASSESSED).to_numpy() if str(k) in wide.columns else \
+            np.full(wide.height, rules.NOT_ASSESSED)
+        stage = np.where(k > after, rules.escalate_all(stage, column), stage).astype(np.int8)
+        path.append(stage)
+    before = wide["stage"].fill_null(0).to_numpy()
+    changed = np.flatnonzero(stage != before)
+    if changed.size == 0:
+        return []
+    keys = wide.select("pk", "subject_id", "indicator")
+    pks = [keys["pk"][int(i)] for i in changed]
+    known = set(EscalationStep.objects.filter(escalation_id__in=[p for p in pks if p is not None])
+                .values_list("escalation_id", "stage", "period"))
+    rows = []
+    for i in changed:
+        pk, sid, code = keys.row(int(i))
+        rows.append(Escalation(pk=pk, cycle=cycle, subject_id=sid, indicator=code, stage=int(stage[i]),
+                               updated_at=now))
+    Escalation.objects.bulk_create([r for r in rows if r.pk is None], batch_size=2000)
+    steps, made = [], []
+    for row, i in zip(rows, changed, strict=True):
+        previous = int(start[i])
+        for q, k in enumerate(ends):
+            reached = int(path[q][i])
+            if k > after[i] and reached != previous and (row.pk, reached, k) not in known:
+                steps.append((row.pk, reached, k, rules.stage_words(previous, reached, k), True, "", "", "", now))
+                made.append((row.subject_id, reached))
+            previous = reached
+    Escalation.objects.bulk_update([r for r, i in zip(rows, changed, strict=True) if keys["pk"][int(i)] is not None],
+                                   ["stage", "updated_at"], batch_size=2000)
+    _insert(EscalationStep, ["escalation_id", "stage", "period", "reason", "automatic", "record", "file", "file_name",
+                             "at"], steps)
+    return made
+
+
+def _propose_orders(cycle: Cycle, quarters: pl.DataFrame, now: datetime) -> list[tuple[Any, ...]]:
+    """A rectification order proposed (待下达) for each red quarter of a unit and indicator, unless one was
+    already made for that quarter or one for the same unit and indicator is still open."""
+    red = quarters.filter(pl.col("status") == rules.RED).sort("period", "subject_id", "indicator")
+    if red.is_empty():
+        return []
+    made = set(Order.objects.filter(cycle=cycle).values_list("subject_id", "indicator", "period"))
+    open_pairs = set(Order.objects.filter(cycle=cycle, state__in=OPEN_ORDER_STATES)
+                     .values_list("subject_id", "indicator"))
+    count = Order.objects.filter(cycle=cycle).count()
+    scheme = cycle.scheme.engine
+    new = []
+    for row in red.iter_rows(named=True):
+        key = (row["subject_id"], row["indicator"], row["period"])
+        if key in made or key[:2] in open_pairs:
+            continue
+        open_pairs.add(key[:2])
+        count += 1
+        finding = (f"{scheme.item_name(row['indicator'])}：第 {row['period']} 期季度考核亮红灯，"
+                   + rules.lag_words(row["actual"], row["plan"], row["lag"], "zh"))
+        new.append((cycle.pk, *key, f"{cycle.code}-ZG-{count:04}", finding, "", OrderState.PROPOSED.value, True, "",
+                    0, now, now))
+    _insert(Order, ["cycle_id", "subject_id", "indicator", "period", "number", "finding", "requirement", "state",
+                    "public", "plan", "fails", "created_at", "updated_at"], new)
+    return new
+
+
+def _overdue_orders(cycle: Cycle, now: datetime) -> list[Order]:
+    """The issued orders found overdue for the first time (not acknowledged or not rectified in time): each
+    marked, logged, and told to the unit and the office once."""
+    qs = (Order.objects.filter(cycle=cycle, overdue_at__isnull=True)
+          .filter(Q(state=OrderState.ISSUED, ack_due__lt=now)
+                  | Q(state__in=(OrderState.ISSUED, OrderState.ACKNOWLEDGED), due__lt=now))
+          .select_related("subject", "cycle"))
+    found = list(qs)
+    for order in found:
+        what = order.overdue(now)
+        order.overdue_at = now
+        OrderLog.objects.create(order=order, kind=OrderLogKind.OVERDUE, text=what, at=now)
+        _tell_unit(order, _("Order %(number)s is overdue: %(what)s") % {"number": order.number, "what": what})
+    Order.objects.bulk_update(found, ["overdue_at"])
+    if found:
+        notify(office_users(), kind=NoticeKind.ORDER, cycle=cycle, link=reverse("monitoring:orders",
+                                                                                args=[cycle.code]),
+               title=_("%(cycle)s: %(n)s rectification orders overdue") % {"cycle": cycle.name, "n": len(found)},
+               body="\n".join(f"{o.number} {o.subject.name}：{o.overdue(now)}" for o in found[:20]))
+    return found
+
+
+def _tell_units(cycle: Cycle, subject_ids: list[int], kind: str, title: str, page: str) -> None:
+    """One notice per unit concerned (its operators and leaders), not one per finding; ``page`` the name of the
+    cycle's page the notice links to."""
+    if not subject_ids:
+        return
+    link = reverse(page, args=[cycle.code])
+    unit_of = dict(Subject.objects.filter(pk__in=set(subject_ids)).values_list("pk", "unit_id"))
+    people = users_by_unit(set(unit_of.values()))
+    per_unit: dict[int, int] = {}
+    for sid in subject_ids:
+        per_unit[unit_of[sid]] = per_unit.get(unit_of[sid], 0) + 1
+    for unit_id, n in per_unit.items():
+        if people.get(unit_id):
+            notify(people[unit_id], kind=kind, cycle=cycle, link=link, title=title % {"cycle": cycle.name, "n": n})
+
+
 def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | None = None) -> dict[str, int]:
-    """The scheduled job (监控任务): every period value of a planned indicator against the linear plan (a lag
-    beyond red is a ``lag`` warning), and every period value against its peers' (an outlier is an ``anomaly``
-    warning); ``period`` None is every month with values. Idempotent: a warning is keyed by unit, indicator,
-    month and kind, so a second run creates none; one whose finding changed is updated (its state kept), one
-    whose condition cleared is left as it is. Returns the counts, which the audit event ``monitoring.run``
-    records."""
+    """The scheduled job (监控任务). Every period value of a planned indicator against the linear plan (a lag
+    beyond red is a ``lag`` warning), each budget item's spending against its output (``dual``), each value due
+    and not entered (``stale``), every period value against its peers' (``anomaly``); then, from the lights at
+    the ends of quarters, the escalation stages (四阶警示) and the rectification orders proposed for red
+    quarters; then the issued orders found overdue. ``period`` None is every month.
+
+    Idempotent: a warning is keyed by unit, indicator, month and kind, an order by unit, indicator and quarter,
+    a step by escalation, stage and quarter, so a second run creates none; a warning whose finding changed is
+    updated (its state kept), one whose condition cleared is left as it is. The units concerned and the office
+    are told (one notice each). Returns the counts, which the audit event ``monitoring.run`` records."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         # The race: two runs (beat and an office's click) creating the same warnings; the second waits here.
         cycle = lock_cycle(cycle)
         limits = setting(cycle)
         values = _period_values(cycle, None, period)
-        frame = assess(cycle, period=period, limits=limits, values=values)
+        targets = planned(cycle)
+        frame = assess(cycle, period=period, limits=limits, values=values, targets=targets)
         status = frame["status"].to_numpy()
         wanted: dict[tuple[int, str, int, str], tuple[str, str]] = {}
         red = frame.filter(pl.col("status") == rules.RED)
-        for row in red.iter_rows(named=True):
-            key = (row["subject_id"], row["indicator"], row["period"], WarningKind.LAG.value)
-            wanted[key] = (WarningStatus.RED.value, rules.lag_words(row["actual"], row["plan"], row["lag"], "zh"))
+        for row in red.select("subject_id", "indicator", "period", "actual", "plan", "lag").iter_rows():
+            wanted[(row[0], row[1], row[2], WarningKind.LAG.value)] = (
+                WarningStatus.RED.value, rules.lag_words(row[3], row[4], row[5], "zh"))
+        dual = _dual(cycle, limits, frame)
+        for (sid, code, k), found in dual.items():
+            wanted[(sid, code, k, WarningKind.DUAL.value)] = found
+        stale = _stale(cycle, limits, targets, values, now) if period is None else {}
+        for (sid, code, k), why in stale.items():
+            wanted[(sid, code, k, WarningKind.STALE.value)] = (WarningStatus.YELLOW.value, why)
         anomalies = _anomalies(cycle, values)
         for (sid, code, k), why in anomalies.items():
             wanted[(sid, code, k, WarningKind.ANOMALY.value)] = (WarningStatus.YELLOW.value, why)
-        existing_qs = Warning.objects.filter(cycle=cycle, kind__in=[WarningKind.LAG, WarningKind.ANOMALY])
+        existing_qs = Warning.objects.filter(cycle=cycle)
         if period is not None:
             existing_qs = existing_qs.filter(period=period)
         existing = {(s, i, p, k): (pk, st, d) for pk, s, i, p, k, st, d in existing_qs.values_list(
@@ -302,23 +547,46 @@ def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | N
         new, changed = [], []
         for key, (light, detail) in wanted.items():
             if key not in existing:
-                new.append(Warning(cycle=cycle, subject_id=key[0], indicator=key[1], period=key[2], kind=key[3],
-                                   status=light, detail=detail, created_at=now, updated_at=now))
+                new.append((cycle.pk, *key, light, detail, WarningState.OPEN.value, "", "", now, now))
             elif existing[key][1:] != (light, detail):
                 changed.append(Warning(pk=existing[key][0], status=light, detail=detail, updated_at=now))
-        Warning.objects.bulk_create(new, batch_size=2000)
+        _insert(Warning, ["cycle_id", "subject_id", "indicator", "period", "kind", "status", "detail", "state",
+                          "answer", "follow_up", "created_at", "updated_at"], new)
         Warning.objects.bulk_update(changed, ["status", "detail", "updated_at"], batch_size=2000)
+        steps: list[tuple[int, int]] = []
+        orders: list[tuple[Any, ...]] = []
+        if period is None:
+            ends = rules.quarter_ends(limits.periods)
+            quarters = frame.filter(pl.col("period").is_in(ends))
+            steps = _escalate(cycle, limits, quarters.select("subject_id", "indicator", "period", "status"), now)
+            orders = _propose_orders(cycle, quarters, now)
+        overdue = _overdue_orders(cycle, now)
+        _tell_units(cycle, [w[1] for w in new], NoticeKind.WARNING,
+                    _("%(cycle)s: %(n)s new warnings"), "monitoring:warnings")
+        _tell_units(cycle, [sid for sid, stage in steps if stage > 0], NoticeKind.ESCALATION,
+                    _("%(cycle)s: escalation raised for %(n)s indicators"),
+                    "monitoring:escalation")
         counts = {
             "assessed": int((status != rules.NOT_ASSESSED).sum()),
             "green": int((status == rules.GREEN).sum()),
             "yellow": int((status == rules.YELLOW).sum()),
             "red": int((status == rules.RED).sum()),
             "lag": red.height,
+            "dual": len(dual),
+            "stale": len(stale),
             "anomaly": len(anomalies),
             "created": len(new),
             "updated": len(changed),
             "unchanged": len(wanted) - len(new) - len(changed),
+            "escalation_steps": len(steps),
+            "orders_proposed": len(orders),
+            "orders_overdue": len(overdue),
         }
+        if new or steps or orders:
+            notify(office_users(), kind=NoticeKind.WARNING, cycle=cycle,
+                   link=reverse("monitoring:overview", args=[cycle.code]),
+                   title=_("%(cycle)s monitoring: %(w)s new warnings, %(o)s orders proposed, %(s)s escalation "
+                           "changes") % {"cycle": cycle.name, "w": len(new), "o": len(orders), "s": len(steps)})
         record_event("monitoring.run", actor=None, obj=cycle, object_repr=f"{cycle.code} monitoring",
                      after={**counts, "period": period})
     return counts
@@ -375,4 +643,256 @@ def do_follow_up_warning(warning: Warning, *, actor: Any, state: str, note: str 
         validate(row, validate_unique=False, validate_constraints=False)
         row.save(update_fields=["state", "follow_up", "updated_at"])
         record_event("warning.follow_up", actor=actor, obj=row, before=before, after=snapshot(row))
+    return row
+
+
+# --- rectification orders (整改通知单) ---------------------------------------------------------------------------
+
+def _order_step(order: Order, step: str, label: str) -> None:
+    if order.state not in ORDER_TRANSITIONS[step]:
+        raise OrderStateError(number=order.number, step=label, state=OrderState(order.state).label)
+
+
+def _office(actor: Any, action: str) -> None:
+    if not may_follow_up(actor):
+        raise PermissionDeniedError(action=action, what=_("rectification order"))
+
+
+def _locked_order(order: Order, actor: Any, action: Action) -> Order:
+    # Locked alone (the access rules' joins include outer ones, which PostgreSQL does not lock), then read
+    # through them.
+    Order.objects.select_for_update().filter(pk=order.pk).first()
+    row: Order = Order.objects.select_related("cycle", "subject").get_for(actor, action, pk=order.pk)
+    return row
+
+
+def _file(upload: File[Any] | None) -> str:
+    """The checked name of an evidence file (the evidence app's check: size and content), or ``""``."""
+    if upload is None:
+        return ""
+    from jixiao.evidence.services import check_evidence_file
+
+    name = Path(upload.name or "").name
+    check_evidence_file(upload, name)
+    return name[:255]
+
+
+def _log(order: Order, kind: str, *, actor: Any, text: str = "", upload: File[Any] | None = None,
+         at: datetime | None = None) -> OrderLog:
+    entry = OrderLog(order=order, kind=kind, text=text, by=_user(actor), at=at or timezone.now())
+    name = _file(upload)
+    if upload is not None:
+        entry.file_name = name
+        entry.file.save(name, upload, save=False)
+    try:
+        entry.save()
+    except BaseException:
+        if entry.file:
+            entry.file.delete(save=False)
+        raise
+    return entry
+
+
+def _order_link(order: Order) -> str:
+    return reverse("monitoring:order", args=[order.pk])
+
+
+def _tell_unit(order: Order, title: str, body: str = "") -> None:
+    notify(users_of_units([order.subject.unit_id]), kind=NoticeKind.ORDER, title=title, body=body,
+           link=_order_link(order), cycle=order.cycle)
+
+
+def _save_order(row: Order, before: dict[str, Any], event: str, actor: Any, fields: list[str]) -> None:
+    validate(row, validate_unique=False, validate_constraints=False)
+    row.save(update_fields=[*fields, "updated_at"])
+    record_event(event, actor=actor, obj=row, object_repr=row.number, before=before, after=snapshot(row))
+
+
+def do_issue_order(order: Order, *, actor: Any, requirement: str, due: date | None = None, public: bool = True,
+                   now: datetime | None = None) -> Order:
+    """The office issues a proposed order (下达): what the unit must do, a deadline to rectify (``due``, the
+    end of that day; the cycle's ``fix_days`` from now by default) and whether the portal shows it; the unit has
+    the cycle's ``ack_hours`` (72 by default) to acknowledge it. The unit's people are told."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.VIEW)
+        _office(actor, _("issue"))
+        _order_step(row, "issue", _("issue"))
+        limits = setting(row.cycle)
+        text = _text(_("requirement"), requirement)
+        if due is None:
+            deadline = now + timedelta(days=limits.fix_days)
+        else:
+            deadline = timezone.make_aware(datetime.combine(due, time(23, 59, 59)))
+            if deadline <= now:
+                raise MonitoringInputError(field=_("rectify by"), problem=_("today or a later date"))
+        before = snapshot(row)
+        row.state, row.requirement, row.public = OrderState.ISSUED, text, bool(public)
+        row.ack_due, row.due = now + timedelta(hours=limits.ack_hours), deadline
+        row.issued_by, row.issued_at, row.updated_at = _user(actor), now, now
+        _save_order(row, before, "order.issue", actor,
+                    ["state", "requirement", "public", "ack_due", "due", "issued_by", "issued_at"])
+        _log(row, OrderLogKind.ISSUED, actor=actor, text=text, at=now)
+        _tell_unit(row, _("Rectification order %(number)s: %(unit)s, %(indicator)s") % {
+            "number": row.number, "unit": row.subject.name,
+            "indicator": row.cycle.scheme.engine.item_name(row.indicator)},
+            _("Acknowledge it with a plan by %(ack)s; rectify by %(due)s.") % {
+                "ack": timezone.localtime(row.ack_due).strftime("%Y-%m-%d %H:%M"),
+                "due": timezone.localtime(row.due).strftime("%Y-%m-%d")})
+    return row
+
+
+def do_dismiss_order(order: Order, *, actor: Any, reason: str, now: datetime | None = None) -> Order:
+    """The office decides not to issue a proposed order (不予下达), with the reason."""
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.VIEW)
+        _office(actor, _("dismiss"))
+        _order_step(row, "dismiss", _("dismiss"))
+        text = _text(_("reason"), reason)
+        before = snapshot(row)
+        row.state, row.updated_at = OrderState.DISMISSED, now or timezone.now()
+        _save_order(row, before, "order.dismiss", actor, ["state"])
+        _log(row, OrderLogKind.DISMISSED, actor=actor, text=text, at=row.updated_at)
+    return row
+
+
+def do_acknowledge_order(order: Order, *, actor: Any, plan: str, now: datetime | None = None) -> Order:
+    """The unit acknowledges an issued order with its rectification plan (签收并报送整改方案)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.CHANGE)
+        _order_step(row, "acknowledge", _("acknowledge"))
+        text = _text(_("rectification plan"), plan)
+        before = snapshot(row)
+        row.state, row.plan, row.acknowledged_at, row.updated_at = OrderState.ACKNOWLEDGED, text, now, now
+        _save_order(row, before, "order.acknowledge", actor, ["state", "plan", "acknowledged_at"])
+        _log(row, OrderLogKind.ACKNOWLEDGED, actor=actor, text=text, at=now)
+    return row
+
+
+def do_report_order(order: Order, *, actor: Any, progress: str, evidence: File[Any] | None = None,
+                    now: datetime | None = None) -> OrderLog:
+    """The unit reports progress on an order it is rectifying (整改进展), with an optional evidence file."""
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.CHANGE)
+        _order_step(row, "report", _("report progress on"))
+        text = _text(_("progress"), progress)
+        before = snapshot(row)
+        row.updated_at = now or timezone.now()
+        entry = _log(row, OrderLogKind.PROGRESS, actor=actor, text=text, upload=evidence, at=row.updated_at)
+        _save_order(row, before, "order.report", actor, [])
+    return entry
+
+
+def do_submit_order(order: Order, *, actor: Any, summary: str, evidence: File[Any] | None = None,
+                    now: datetime | None = None) -> Order:
+    """The unit reports the rectification done and asks for the office's re-check (申请复核销号)."""
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.CHANGE)
+        _order_step(row, "submit", _("submit"))
+        text = _text(_("summary"), summary)
+        before = snapshot(row)
+        row.state, row.updated_at = OrderState.SUBMITTED, now or timezone.now()
+        _save_order(row, before, "order.submit", actor, ["state"])
+        _log(row, OrderLogKind.SUBMITTED, actor=actor, text=text, upload=evidence, at=row.updated_at)
+        notify(office_users(), kind=NoticeKind.ORDER, link=_order_link(row), cycle=row.cycle,
+               title=_("Order %(number)s awaits re-check: %(unit)s") % {"number": row.number,
+                                                                          "unit": row.subject.name})
+    return row
+
+
+def do_recheck_order(order: Order, *, actor: Any, result: str, note: str, now: datetime | None = None) -> Order:
+    """The office re-checks a submitted rectification (复核): passed closes the order (销号); failed sends it
+    back to the unit, counted, with what is still wrong."""
+    with transaction.atomic():
+        row = _locked_order(order, actor, Action.VIEW)
+        _office(actor, _("re-check"))
+        _order_step(row, "recheck", _("re-check"))
+        if result not in Recheck.values:
+            raise MonitoringInputError(field=_("re-check"), problem=_("one of %(states)s") % {
+                "states": " / ".join(str(r.label) for r in Recheck)})
+        text = _text(_("note"), note, required=result == Recheck.FAIL)
+        before = snapshot(row)
+        row.updated_at = now or timezone.now()
+        if result == Recheck.PASS:
+            row.state, row.closed_at = OrderState.CLOSED, row.updated_at
+            _save_order(row, before, "order.recheck", actor, ["state", "closed_at"])
+            _log(row, OrderLogKind.PASSED, actor=actor, text=text, at=row.updated_at)
+            _tell_unit(row, _("Order %(number)s closed after re-check") % {"number": row.number}, text)
+        else:
+            row.state, row.fails = OrderState.ACKNOWLEDGED, row.fails + 1
+            _save_order(row, before, "order.recheck", actor, ["state", "fails"])
+            _log(row, OrderLogKind.FAILED, actor=actor, text=text, at=row.updated_at)
+            _tell_unit(row, _("Order %(number)s failed its re-check") % {"number": row.number}, text)
+    return row
+
+
+# --- escalation (四阶警示) ----------------------------------------------------------------------------------------
+
+def do_override_escalation(subject: Subject, indicator: str, stage: int, *, actor: Any, reason: str,
+                           now: datetime | None = None) -> Escalation:
+    """The office sets a unit's escalation stage for an indicator other than the job would (越级或降级), with a
+    reason; the job goes on from this stage after the latest quarter with values."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cycle = lock_cycle(subject.cycle_id)
+        subject = Subject.objects.get_for(actor, Action.VIEW, pk=subject.pk)
+        if not may_follow_up(actor):
+            raise PermissionDeniedError(action=_("override"), what=_("escalation"))
+        if indicator not in cycle.scheme.engine.value_codes:
+            raise MonitoringInputError(field=_("indicator"), problem=_("indicator %(code)s is not in the scheme")
+                                       % {"code": indicator})
+        if isinstance(stage, bool) or stage not in Stage.values:
+            raise MonitoringInputError(field=_("stage"), problem=_("a stage from 0 to 4"))
+        text = _text(_("reason"), reason)
+        row = Escalation.objects.select_for_update().filter(subject=subject, indicator=indicator).first()
+        before = snapshot(row) if row is not None else None
+        if row is None:
+            row = Escalation(cycle=cycle, subject=subject, indicator=indicator)
+        elif row.stage == stage:
+            raise MonitoringInputError(field=_("stage"), problem=_("the escalation is already at this stage"))
+        latest = PeriodValue.objects.filter(subject=subject, indicator=indicator).aggregate(p=Max("period"))["p"]
+        period = max([k for k in rules.quarter_ends(setting(cycle).periods) if k <= (latest or 0)], default=0)
+        row.stage, row.override_stage, row.override_period, row.updated_at = stage, stage, period, now
+        validate(row, validate_unique=False, validate_constraints=False)
+        row.save()
+        EscalationStep.objects.create(escalation=row, stage=stage, period=period, reason=text, automatic=False,
+                                      by=_user(actor), at=now)
+        record_event("escalation.override", actor=actor, obj=row,
+                     object_repr=f"{cycle.code} {subject.code} {indicator}", before=before, after=snapshot(row))
+        notify(users_of_units([subject.unit_id]), kind=NoticeKind.ESCALATION, cycle=cycle,
+               link=reverse("monitoring:escalation", args=[cycle.code]),
+               title=_("Escalation of %(indicator)s set to: %(stage)s") % {
+                   "indicator": cycle.scheme.engine.item_name(indicator), "stage": Stage(stage).label}, body=text)
+    return row
+
+
+def do_record_escalation_step(step: EscalationStep, *, actor: Any, record: str,
+                              evidence: File[Any] | None = None, now: datetime | None = None) -> EscalationStep:
+    """The office records what was done at a stage (the written warning sent, the talk's minutes, the
+    deduction proposed, the accountability decided) with an evidence file; recorded once, never rewritten."""
+    with transaction.atomic():
+        EscalationStep.objects.select_for_update().filter(pk=step.pk).first()
+        escalation = Escalation.objects.get_for(actor, Action.VIEW, pk=step.escalation_id)
+        row = EscalationStep.objects.get(pk=step.pk)
+        if not may_follow_up(actor):
+            raise PermissionDeniedError(action=_("record"), what=_("escalation"))
+        if row.record:
+            raise MonitoringInputError(field=_("what was done"), problem=_("already recorded on %(at)s") % {
+                "at": timezone.localtime(row.at).strftime("%Y-%m-%d")})
+        text = _text(_("what was done"), record)
+        name = _file(evidence)
+        before = snapshot(row)
+        row.record, row.by, row.recorded_at = text, _user(actor), now or timezone.now()
+        if evidence is not None:
+            row.file_name = name
+            row.file.save(name, evidence, save=False)
+        try:
+            row.save()
+        except BaseException:
+            if row.file:
+                row.file.delete(save=False)
+            raise
+        record_event("escalation.record", actor=actor, obj=row, object_repr=f"{escalation} #{row.stage}",
+                     before=before, after=snapshot(row))
     return row

@@ -1,17 +1,25 @@
-"""Pages of progress monitoring. Everything starts from ``restrict()``; every change goes through the services,
-whose refusals become messages beside the form."""
+"""Pages of progress monitoring: the office's overview, the warnings, a unit's months, the rectification orders
+(整改通知单) and the escalations (四阶警示). Everything starts from ``restrict()``; every change goes through the
+services, whose refusals become messages beside the form."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+import polars as pl
+from django import forms
 from django.contrib import messages
-from django.db.models import Count, Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Count, Max, Prefetch
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.accounts.choices import Role
@@ -21,24 +29,51 @@ from jixiao.core.choices import Action
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Subject
 from jixiao.engine import monitoring as rules
-from jixiao.monitoring.choices import TRANSITIONS, WarningKind, WarningState
-from jixiao.monitoring.forms import AnswerForm, FollowUpForm, PeriodValueForm
-from jixiao.monitoring.models import PeriodValue, Warning
+from jixiao.monitoring.choices import ORDER_TRANSITIONS, TRANSITIONS, OrderState, Stage, WarningKind, WarningState
+from jixiao.monitoring.forms import (
+    AcknowledgeOrderForm,
+    AnswerForm,
+    DismissOrderForm,
+    FollowUpForm,
+    IssueOrderForm,
+    OverrideEscalationForm,
+    PeriodValueForm,
+    RecheckOrderForm,
+    RecordStepForm,
+    ReportOrderForm,
+    SubmitOrderForm,
+)
+from jixiao.monitoring.models import Escalation, EscalationStep, Order, OrderLog, PeriodValue, Warning
 from jixiao.monitoring.querysets import may_follow_up
 from jixiao.monitoring.services import (
     assess,
+    do_acknowledge_order,
     do_answer_warning,
+    do_dismiss_order,
     do_follow_up_warning,
+    do_issue_order,
+    do_override_escalation,
+    do_recheck_order,
+    do_record_escalation_step,
+    do_report_order,
     do_set_period_value,
+    do_submit_order,
     planned,
     setting,
 )
-from jixiao.web.helpers import get_cycle, get_subject, paginate, run_service, web_login_required
+from jixiao.web import charts
+from jixiao.web.helpers import figure, get_cycle, get_subject, paginate, run_service, web_login_required
 
 #: The CSS badge of each light of the engine.
 LIGHTS = {rules.GREEN: "green", rules.YELLOW: "yellow", rules.RED: "red", rules.NOT_ASSESSED: "na"}
 #: The roles that see monitoring at all.
 ROLES = (Role.ADMIN, Role.AUDITOR, Role.OPERATOR, Role.LEADER)
+#: The CSS badge of each state of a rectification order.
+ORDER_CSS = {OrderState.PROPOSED: "na", OrderState.DISMISSED: "na", OrderState.ISSUED: "yellow",
+             OrderState.ACKNOWLEDGED: "yellow", OrderState.SUBMITTED: "grade-1", OrderState.CLOSED: "green"}
+#: The CSS badge of each escalation stage (none: ended).
+STAGE_CSS = {Stage.NONE: "green", Stage.WRITTEN: "yellow", Stage.TALK: "yellow", Stage.BUDGET: "red",
+             Stage.ACCOUNTABILITY: "red"}
 
 
 def _light(code: int) -> dict[str, str]:
@@ -82,13 +117,46 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     open_counts = dict(warnings.filter(state=WarningState.OPEN).values_list("kind").annotate(n=Count("pk"))
                        .order_by())
     now = timezone.now()
-    recent = [{"w": w, "age": (now - w.created_at).days} for w in
+    recent = [{"w": w, "age": (now - w.created_at).days, "name": scheme.item_name(w.indicator)} for w in
               warnings.filter(state=WarningState.OPEN).select_related("subject").order_by("created_at", "pk")[:50]]
     return render(request, "monitoring/overview.html", {
         "cycle": cycle, "period": period, "indicators": [(c, scheme.item_name(c)) for c in codes],
         "matrix": matrix, "page": page, "recent": recent,
         "counts": [(k.label, open_counts.get(k.value, 0)) for k in WarningKind],
-        "open_total": sum(open_counts.values())})
+        "open_total": sum(open_counts.values()), "order_counts": _order_counts(user, cycle),
+        "stage_counts": _stage_counts(user, cycle), "lights_fig": _lights_figure(cycle)})
+
+
+def _order_counts(user: Any, cycle: Any) -> list[dict[str, Any]]:
+    """The orders the user may see by state (one query)."""
+    counts = dict(Order.objects.restrict(user, Action.VIEW).filter(cycle=cycle).values_list("state")
+                  .annotate(n=Count("pk")).order_by())
+    return [{"state": s.value, "label": s.label, "n": counts.get(s.value, 0), "css": ORDER_CSS[s]}
+            for s in OrderState]
+
+
+def _stage_counts(user: Any, cycle: Any) -> list[dict[str, Any]]:
+    """How many units stand at each stage of escalation, each at its highest over its indicators (one query)."""
+    tops = Counter(Escalation.objects.restrict(user, Action.VIEW).filter(cycle=cycle, stage__gt=0)
+                   .values("subject").annotate(top=Max("stage")).values_list("top", flat=True).order_by())
+    return [{"label": s.label, "n": tops.get(s.value, 0), "css": STAGE_CSS[s]} for s in Stage if s != Stage.NONE]
+
+
+def _lights_figure(cycle: Any) -> str | None:
+    """A stacked bar per month: the share of units whose worst light over the planned indicators is red, yellow
+    or green (units with no assessed value that month left out). None before any value is assessed."""
+    frame = assess(cycle).filter(pl.col("status") != rules.NOT_ASSESSED)
+    if frame.is_empty():
+        return None
+    worst = frame.group_by("subject_id", "period").agg(pl.col("status").max())
+    counts = {(p, s): n for p, s, n in worst.group_by("period", "status").len().iter_rows()}
+    months = sorted({p for p, _s in counts})
+    totals = {p: sum(n for (q, _s), n in counts.items() if q == p) for p in months}
+    series = {word: [round(100 * counts.get((p, code), 0) / totals[p], 1) for p in months]
+              for code, word in ((rules.RED, _("red")), (rules.YELLOW, _("yellow")), (rules.GREEN, _("green")))}
+    labels = [_("month %(n)s") % {"n": p} for p in months]
+    return figure(charts.bar(labels, series, colors=[charts.RED, charts.YELLOW, charts.GREEN], barmode="stack",
+                             height=260, ytitle=_("share of units %")))
 
 
 @web_login_required
@@ -127,10 +195,15 @@ def _warning(request: HttpRequest, pk: int) -> Warning:
 
 
 def _back(request: HttpRequest, warning: Warning) -> HttpResponse:
+    return _next_or(request, reverse("monitoring:warnings", args=[warning.cycle.code]))
+
+
+def _next_or(request: HttpRequest, fallback: str) -> HttpResponse:
+    """Back to the page the form was on (``next``, a path of the app), else to ``fallback``."""
     target = request.POST.get("next", "")
     if target.startswith("/app/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect(target)
-    return redirect("monitoring:warnings", code=warning.cycle.code)
+    return redirect(fallback)
 
 
 @web_login_required
@@ -221,3 +294,207 @@ def unit(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         "warnings": Warning.objects.restrict(user, Action.VIEW).filter(subject=subject,
                                                                        state=WarningState.OPEN).count()})
 
+
+
+# --- rectification orders (整改通知单) ---------------------------------------------------------------------------
+
+#: The steps only the office takes; the others are the unit's (who may change the order).
+OFFICE_STEPS = frozenset({"issue", "dismiss", "recheck"})
+
+
+def _monitored_cycle(request: HttpRequest, code: str) -> Any:
+    if role_of(request.user) not in ROLES:
+        raise Http404(_("No such page."))
+    return get_cycle(request.user, code)
+
+
+@web_login_required
+@require_GET
+def orders(request: HttpRequest, code: str) -> HttpResponse:
+    """The rectification orders the user may see (a unit's own; all for the office and auditors), newest first,
+    the counts by state on top, narrowed by state, the overdue ones marked."""
+    user = request.user
+    cycle = _monitored_cycle(request, code)
+    scheme = cycle.scheme.engine
+    qs = Order.objects.restrict(user, Action.VIEW).filter(cycle=cycle).select_related("subject")
+    state = request.GET.get("state", "")
+    if state in OrderState.values:
+        qs = qs.filter(state=state)
+    page = paginate(request, qs)
+    now = timezone.now()
+    rows = [{"o": o, "name": scheme.item_name(o.indicator), "css": ORDER_CSS[OrderState(o.state)],
+             "overdue": o.overdue(now)} for o in page.object_list]
+    return render(request, "monitoring/orders.html", {
+        "cycle": cycle, "rows": rows, "page": page, "state": state, "states": OrderState.choices,
+        "counts": _order_counts(user, cycle)})
+
+
+def _order(request: HttpRequest, pk: int) -> Order:
+    order: Order | None = (Order.objects.restrict(request.user, Action.VIEW)
+                           .select_related("cycle", "cycle__scheme", "subject", "issued_by").filter(pk=pk).first())
+    if order is None:
+        raise Http404(_("No such rectification order."))
+    return order
+
+
+def _open_steps(user: Any, order: Order) -> set[str]:
+    """The steps whose form the page shows: the office's to the office, the unit's to who may change the order
+    (its unit's people), each while the order's state allows it (the services decide again)."""
+    office = may_follow_up(user)
+    unit = not office and Order.objects.restrict(user, Action.CHANGE).filter(pk=order.pk).exists()
+    return {step for step, states in ORDER_TRANSITIONS.items()
+            if order.state in states and (office if step in OFFICE_STEPS else unit)}
+
+
+@web_login_required
+@require_GET
+def order(request: HttpRequest, pk: int) -> HttpResponse:
+    """One rectification order: what was found and required, its deadlines and plan, its history with the
+    evidence files, and the forms of the steps open to the user."""
+    item = _order(request, pk)
+    now = timezone.now()
+    return render(request, "monitoring/order.html", {
+        "order": item, "cycle": item.cycle, "name": item.cycle.scheme.engine.item_name(item.indicator),
+        "css": ORDER_CSS[OrderState(item.state)], "overdue": item.overdue(now),
+        "log": item.log.select_related("by"), "steps": _open_steps(request.user, item),
+        "fix_days": setting(item.cycle).fix_days, "recheck_form": RecheckOrderForm()})
+
+
+#: Each step of an order: its form, the service call with the form's data, and the message of success.
+ORDER_STEPS: dict[str, tuple[type[forms.Form], Callable[[Order, Any, dict[str, Any]], Any], Any]] = {
+    "issue": (IssueOrderForm, lambda o, user, d: do_issue_order(
+        o, actor=user, requirement=d["requirement"], due=d["due"], public=d["public"]),
+              gettext_lazy("The order is issued; the unit is told.")),
+    "dismiss": (DismissOrderForm, lambda o, user, d: do_dismiss_order(o, actor=user, reason=d["reason"]),
+                gettext_lazy("The order is not issued.")),
+    "acknowledge": (AcknowledgeOrderForm, lambda o, user, d: do_acknowledge_order(o, actor=user, plan=d["plan"]),
+                    gettext_lazy("The order is acknowledged with the plan.")),
+    "report": (ReportOrderForm, lambda o, user, d: do_report_order(
+        o, actor=user, progress=d["progress"], evidence=d["evidence"]), gettext_lazy("The progress is reported.")),
+    "submit": (SubmitOrderForm, lambda o, user, d: do_submit_order(
+        o, actor=user, summary=d["summary"], evidence=d["evidence"]),
+               gettext_lazy("The rectification is submitted for the office's re-check.")),
+    "recheck": (RecheckOrderForm, lambda o, user, d: do_recheck_order(
+        o, actor=user, result=d["result"], note=d["note"]), gettext_lazy("The re-check is recorded.")),
+}
+
+
+@web_login_required
+@require_POST
+def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """A step of an order (``ORDER_STEPS``), posted by its form on the order's page; back to the page."""
+    item = _order(request, pk)
+    if step not in ORDER_STEPS:
+        raise Http404
+    form_class, call, ok = ORDER_STEPS[step]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        run_service(request, lambda: call(item, request.user, form.cleaned_data), str(ok))
+    else:
+        _form_errors(request, form)
+    return redirect("monitoring:order", pk=item.pk)
+
+
+def _attachment(file: FieldFile, name: str) -> FileResponse:
+    """An evidence file as a download, never shown inline (its content was checked, not its safety)."""
+    if not file:
+        raise Http404(_("No file here."))
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The evidence file is missing from the file store.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=name or "evidence")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@web_login_required
+@require_GET
+def order_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file of an order's history entry, to who may see the order."""
+    entry: OrderLog | None = OrderLog.objects.filter(
+        pk=pk, order__in=Order.objects.restrict(request.user, Action.VIEW)).first()
+    if entry is None:
+        raise Http404(_("No such file."))
+    return _attachment(entry.file, entry.file_name)
+
+
+# --- escalation (四阶警示) ----------------------------------------------------------------------------------------
+
+def _override_form(cycle: Any, data: Any = None) -> OverrideEscalationForm:
+    """The office's override form, offering the cycle's units and its planned indicators (by name)."""
+    scheme = cycle.scheme.engine
+    codes = set(planned(cycle).get_column("indicator").unique().to_list())
+    units = list(Subject.objects.filter(cycle=cycle).order_by("code").values_list("code", "name"))
+    indicators = [(leaf.code, scheme.item_name(leaf.code)) for leaf in scheme.measured_leaves if leaf.code in codes]
+    return OverrideEscalationForm(data, units=units, indicators=indicators)
+
+
+@web_login_required
+@require_GET
+def escalation(request: HttpRequest, code: str) -> HttpResponse:
+    """The escalations the user may see: those standing at a stage first (highest first), then the ended ones,
+    each with its steps (why, by the job or by whom, what was done and its file); the office's override form
+    and, per step not yet recorded, the form to record what was done."""
+    user = request.user
+    cycle = _monitored_cycle(request, code)
+    scheme = cycle.scheme.engine
+    qs = (Escalation.objects.restrict(user, Action.VIEW).filter(cycle=cycle).select_related("subject")
+          .prefetch_related(Prefetch("steps", queryset=EscalationStep.objects.select_related("by")))
+          .order_by("-stage", "subject__code", "indicator"))
+    page = paginate(request, qs)
+    office = may_follow_up(user)
+    rows = [{"e": e, "name": scheme.item_name(e.indicator), "css": STAGE_CSS[Stage(e.stage)]}
+            for e in page.object_list]
+    return render(request, "monitoring/escalation.html", {
+        "cycle": cycle, "rows": rows, "page": page, "office": office,
+        "override_form": _override_form(cycle) if office else None})
+
+
+@web_login_required
+@require_POST
+def escalation_override(request: HttpRequest, code: str) -> HttpResponse:
+    """The office sets a unit's stage for an indicator, with the reason."""
+    user = request.user
+    cycle = _monitored_cycle(request, code)
+    form = _override_form(cycle, request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        subject = get_subject(user, cycle, d["unit"])
+        run_service(request, lambda: do_override_escalation(subject, d["indicator"], d["stage"], actor=user,
+                                                            reason=d["reason"]), _("The stage is set."))
+    else:
+        _form_errors(request, form)
+    return redirect("monitoring:escalation", code=cycle.code)
+
+
+def _step_of(request: HttpRequest, pk: int) -> EscalationStep:
+    step: EscalationStep | None = (EscalationStep.objects.select_related("escalation__cycle").filter(
+        pk=pk, escalation__in=Escalation.objects.restrict(request.user, Action.VIEW)).first())
+    if step is None:
+        raise Http404(_("No such escalation step."))
+    return step
+
+
+@web_login_required
+@require_POST
+def escalation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office records what was done at a stage, with an evidence file."""
+    step = _step_of(request, pk)
+    form = RecordStepForm(request.POST, request.FILES)
+    if form.is_valid():
+        d = form.cleaned_data
+        run_service(request, lambda: do_record_escalation_step(step, actor=request.user, record=d["record"],
+                                                               evidence=d["evidence"]), _("The record is saved."))
+    else:
+        _form_errors(request, form)
+    return _next_or(request, reverse("monitoring:escalation", args=[step.escalation.cycle.code]))
+
+
+@web_login_required
+@require_GET
+def escalation_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file of an escalation step, to who may see the escalation."""
+    step = _step_of(request, pk)
+    return _attachment(step.file, step.file_name)

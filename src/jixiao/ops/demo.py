@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -261,39 +261,115 @@ def _approval(cycle: Cycle) -> None:
                      reason="安全生产扣分项缺少应急管理部门的通报文件，请补充佐证材料后重新报送")
 
 
+#: Units whose monthly pace (share of a month's planned progress) departs from their usual one: (indicator,
+#: first month, last month, pace). The market regulator falls behind in the first half and recovers only to
+#: yellow (two red quarters: talk with the leader); a street office lags in the first quarter and catches up;
+#: the transport bureau and the ecology bureau fall behind from July (the latter spends without results).
+PACES: dict[str, list[tuple[str, int, int, float]]] = {
+    "SFS-A01": [("EXEC", 1, 6, 0.62), ("EXEC", 7, 10, 1.3), ("PROJ", 1, 6, 0.7), ("PROJ", 7, 10, 1.2)],
+    "SFS-D02-S03": [("EXEC", 1, 3, 0.6), ("EXEC", 4, 6, 1.3), ("PROJ", 1, 3, 0.6), ("PROJ", 4, 6, 1.3)],
+    "SFS-B05": [("EXEC", 7, 10, 0.3), ("PROJ", 7, 10, 0.3)],
+    "SFS-D05": [("PROJ", 7, 10, 0.1)],
+}
+
+
+Row = tuple[str, str, int, float | str]
+
+
+def _progress(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> dict[int, list[Row]]:
+    """Each month's cumulative budget execution rate and key projects' progress (%) of every unit: monthly
+    increments at the unit's pace (``PACES``, else about its skill), summed."""
+    months: dict[int, list[Row]] = {m: [] for m in range(1, 11)}
+    for code in Subject.objects.filter(cycle=cycle).order_by("code").values_list("code", flat=True):
+        usual = 0.92 + 0.12 * skills.get(code, 0.5)
+        for item in ("EXEC", "PROJ"):
+            total = 0.0
+            for month in range(1, 11):
+                pace = next((p for i, a, b, p in PACES.get(code, []) if i == item and a <= month <= b), usual)
+                total += 100 / 12 * pace * (1 + rng.gauss(0, 0.03))
+                value = min(100.0, round(total, 1))
+                if code == "SFS-D03-S02" and item == "EXEC" and month == 6:
+                    value = 96.0  # entered as the year's figure instead of the half year's: an anomaly
+                months[month].append((code, item, month, max(0.0, value)))
+    return months
+
+
 def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> None:
     """This year's monthly progress (January to October) of the budget execution rate and the key projects'
-    progress, cumulative: most units on plan, a few lagging (the market regulator among them), one sudden jump
-    among its peers; then the monitoring job, one warning answered by the unit and one followed up."""
-    from jixiao.monitoring.models import Warning
+    progress, loaded quarter by quarter with the monitoring job run after each quarter's values were due, and
+    the office and units acting between the runs: warnings answered and followed up, rectification orders
+    issued, acknowledged, re-checked (one failed, one closed), one overdue and one still proposed; the market
+    regulator at escalation stage 2 (约谈) with the talk's minutes recorded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jixiao.monitoring.models import DualPair, EscalationStep, Order, Warning
     from jixiao.monitoring.services import (
+        do_acknowledge_order,
         do_answer_warning,
         do_follow_up_warning,
+        do_issue_order,
         do_load_period_values,
+        do_recheck_order,
+        do_record_escalation_step,
+        do_report_order,
+        do_submit_order,
         run_monitoring,
     )
 
-    laggers = {"SFS-A01", "SFS-D02-S03", "SFS-B05", "SFS-D05"}
-    rows: list[tuple[str, str, int, float | str]] = []
-    for code in Subject.objects.filter(cycle=cycle).order_by("code").values_list("code", flat=True):
-        for item in ("EXEC", "PROJ"):
-            pace = 0.62 if code in laggers else 0.9 + 0.15 * skills.get(code, 0.5) + rng.gauss(0, 0.03)
-            for month in range(1, 11):
-                value = min(100.0, round(100 * month / 12 * pace * (1 + rng.gauss(0, 0.02)), 1))
-                if code == "SFS-D03-S02" and item == "EXEC" and month == 6:
-                    value = 96.0  # entered as the year's figure instead of the half year's: an anomaly
-                rows.append((code, item, month, max(0.0, value)))
-    do_load_period_values(cycle, rows, actor=None)
-    run_monitoring(cycle, now=_at("2026-11-05T08:00"))
-    operator = User.objects.get(username="operator")
-    lag = Warning.objects.filter(cycle=cycle, subject__code="SFS-A01", indicator="EXEC").order_by("-period").first()
+    DualPair.objects.create(cycle=cycle, spending="EXEC", output="PROJ")
+    office, operator = User.objects.get(username="office"), User.objects.get(username="operator")
+    months = _progress(rng, cycle, skills)
+
+    def load(first: int, last: int, run_at: str) -> None:
+        do_load_period_values(cycle, [r for m in range(first, last + 1) for r in months[m]], actor=None)
+        run_monitoring(cycle, now=_at(run_at))
+
+    def order(code: str, period: int) -> Order:
+        return Order.objects.get(cycle=cycle, subject__code=code, indicator="EXEC", period=period)
+
+    pdf = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+           b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    # The first quarter: the market regulator and a street office red in March.
+    load(1, 3, "2026-04-12T08:00")
+    a01, s03 = order("SFS-A01", 3), order("SFS-D02-S03", 3)
+    for o in (a01, s03):
+        do_issue_order(o, actor=office, due=date(2026, 5, 15), now=_at("2026-04-14T10:00"),
+                       requirement="请于5月15日前追平预算执行和重点项目进度，报送整改方案并按月报告进展。")
+    do_acknowledge_order(a01, actor=operator, now=_at("2026-04-16T15:30"),
+                         plan="一、4月底前完成两笔专项资金支付；二、每周调度重点项目；三、分管领导牵头督办。")
+    do_acknowledge_order(s03, actor=None, plan="街道成立专班，逐项目倒排工期。", now=_at("2026-04-15T09:00"))
+    do_report_order(s03, actor=None, progress="4月完成投资进度追赶，执行率提高18个百分点。",
+                    evidence=SimpleUploadedFile("4月整改进展.pdf", pdf, "application/pdf"), now=_at("2026-05-06T10:00"))
+    do_submit_order(s03, actor=None, summary="预算执行和项目进度已达到序时进度。", now=_at("2026-05-12T10:00"))
+    do_recheck_order(s03, actor=office, result="pass", note="经复核，5月累计进度已达序时要求，同意销号。",
+                     now=_at("2026-05-14T16:00"))
+    do_report_order(a01, actor=operator, progress="已完成一笔专项资金支付，另一笔待省级资金下达。",
+                    now=_at("2026-05-10T11:00"))
+    do_submit_order(a01, actor=operator, summary="整改措施已落实。", now=_at("2026-05-14T09:00"))
+    do_recheck_order(a01, actor=office, result="fail", note="5月累计执行率仍低于序时进度20%以上，请继续整改。",
+                     now=_at("2026-05-16T10:00"))
+    # The second quarter: the market regulator red again (stage 2: talk with the leader).
+    load(4, 6, "2026-07-12T08:00")
+    talk = EscalationStep.objects.filter(escalation__subject__code="SFS-A01", escalation__indicator="EXEC",
+                                         stage=2).first()
+    if talk is not None:
+        do_record_escalation_step(talk, actor=office, now=_at("2026-07-20T17:00"),
+                                  record="7月20日分管副市长约谈市场监督管理局主要负责人，明确三季度末追平进度。",
+                                  evidence=SimpleUploadedFile("约谈记录.pdf", pdf, "application/pdf"))
+    jump = Warning.objects.filter(cycle=cycle, subject__code="SFS-D03-S02", kind="anomaly").first()
+    if jump is not None:
+        do_follow_up_warning(jump, actor=office, state="corrected", note="经核实为误将全年数填入6月，已通知街道更正。")
+    # The third quarter: the transport and ecology bureaus fall behind; October's values.
+    load(7, 9, "2026-10-12T08:00")
+    b05 = order("SFS-B05", 9)
+    do_issue_order(b05, actor=office, requirement="请说明三季度进度滞后原因并报送整改方案。", due=date(2026, 11, 30),
+                   now=_at("2026-10-15T10:00"))  # not acknowledged: overdue after 72 hours
+    load(10, 10, "2026-11-11T08:00")
+    lag = Warning.objects.filter(cycle=cycle, subject__code="SFS-A01", indicator="EXEC", kind="lag").order_by(
+        "-period").first()
     if lag is not None:
         do_answer_warning(lag, actor=operator,
                           answer="第三季度两笔专项资金待省级下达后才能支付，已与财政局对接，预计11月底追平进度。")
-    jump = Warning.objects.filter(cycle=cycle, subject__code="SFS-D03-S02", kind="anomaly").first()
-    if jump is not None:
-        do_follow_up_warning(jump, actor=User.objects.get(username="office"), state="corrected",
-                             note="经核实为误将全年数填入6月，已通知街道更正。")
 
 
 def _at(text: str) -> datetime:

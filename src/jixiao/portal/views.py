@@ -8,6 +8,10 @@ points, each bonus and penalty item that applied (their values are points added 
 showing them is showing how the total came about) and the reasons for its grade, a veto or a full quota, all
 in the engine's figures and words (``reports.result_breakdown``); the cycle's ranking names the reason next to
 any grade its total alone would not give (the engine's flags).
+
+The rectification progress (整改进展) of a cycle is public while the cycle is still open (monitoring happens
+during the year): the orders the office issued as public, by state and with their dates only (never the finding,
+the plan or a file), as ``Order.objects.restrict(PUBLIC, view)`` gives them.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
@@ -28,6 +33,8 @@ from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.engine import Breakdown, flag_notes
 from jixiao.engine.explain import round_half_up
+from jixiao.monitoring.choices import OrderState
+from jixiao.monitoring.models import Order
 from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.web import charts
@@ -66,7 +73,52 @@ def index(request: HttpRequest) -> HttpResponse:
     if response:
         return response
     page = paginate(request, qs)
-    return render(request, "portal/index.html", {"table": table(page.object_list), "page": page, "q": q})
+    rectifying = Cycle.objects.filter(pk__in=Order.objects.restrict(PUBLIC, Action.VIEW).values("cycle")).order_by(
+        "-year", "code")
+    return render(request, "portal/index.html", {"table": table(page.object_list), "page": page, "q": q,
+                                                 "rectifying": rectifying})
+
+
+#: The states of a public order, in their order, and the colour of each.
+PUBLIC_ORDER_STATES = {OrderState.ISSUED: "yellow", OrderState.ACKNOWLEDGED: "yellow",
+                       OrderState.SUBMITTED: "grade-1", OrderState.CLOSED: "green"}
+
+
+@require_GET
+def rectification(request: HttpRequest, code: str) -> HttpResponse:
+    """The rectification progress (整改进展) of a cycle, open or published: the public orders by state, and each
+    with its unit, indicator, dates and state, the overdue marked. A cycle without public orders is a 404."""
+    orders = Order.objects.restrict(PUBLIC, Action.VIEW).filter(cycle__code=code)
+    cyc = Cycle.objects.filter(code=code).select_related("scheme").first() if orders.exists() else None
+    if cyc is None:
+        raise Http404(_("No such cycle with public rectification orders."))
+    scheme = cyc.scheme.engine
+    counts = dict(orders.values_list("state").annotate(n=Count("pk")).order_by())
+    rows = orders.select_related("subject").order_by("-issued_at", "number")
+
+    now = timezone.now()
+
+    def table(items: Any) -> Table:
+        def overdue(o: Order) -> Badge | str:
+            words = o.overdue(now)
+            return Badge(words, "red") if words else ""
+
+        return Table("orders", _("Rectification orders"),
+                     [_("order number"), _("unit"), _("indicator"), _("issued"), _("rectify by"), _("state"),
+                      _("closed on"), _("overdue")],
+                     [[o.number, o.subject.name, scheme.item_name(o.indicator), local_text(o.issued_at, "%Y-%m-%d"),
+                       local_text(o.due, "%Y-%m-%d"),
+                       Badge(OrderState(o.state).label, PUBLIC_ORDER_STATES.get(OrderState(o.state), "na")),
+                       local_text(o.closed_at, "%Y-%m-%d"), overdue(o)] for o in items])
+
+    response = exported(request, {"orders": lambda: table(rows)}, f"{cyc.code}-rectification")
+    if response:
+        return response
+    page = paginate(request, rows)
+    return render(request, "portal/rectification.html", {
+        "cycle": cyc, "table": table(page.object_list), "page": page,
+        "counts": [{"label": s.label, "n": counts.get(s.value, 0), "css": css}
+                   for s, css in PUBLIC_ORDER_STATES.items()]})
 
 
 @require_GET
