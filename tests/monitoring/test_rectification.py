@@ -16,12 +16,13 @@ from jixiao.audit.models import AuditEvent
 from jixiao.core.errors import NotFoundError, PermissionDeniedError
 from jixiao.inbox.models import Notice
 from jixiao.monitoring.errors import MonitoringInputError, OrderStateError
-from jixiao.monitoring.models import DualPair, Escalation, EscalationStep, Order, OrderLog, Warning
+from jixiao.monitoring.models import Escalation, EscalationStep, Order, OrderLog, Warning
 from jixiao.monitoring.services import (
     do_acknowledge_order,
     do_issue_order,
     do_override_escalation,
     do_recheck_order,
+    do_set_dual_pair,
     do_submit_order,
     run_monitoring,
 )
@@ -47,7 +48,7 @@ def _steps(world: Any, unit: Any, indicator: str) -> list[tuple[int, int, bool]]
 # --- dual monitoring --------------------------------------------------------------------------------------------
 
 def test_money_spent_without_results_is_a_red_dual_warning(world: Any) -> None:
-    DualPair.objects.create(cycle=world.open, spending="EXEC", output="RESP")
+    do_set_dual_pair(world.open, "EXEC", "RESP", actor=world.personas["admin"])
     # June: spent 60 of 100 (60 %), output 30 of 100 (30 %): 30 points apart, beyond the 20-point gap.
     _enter(world, world.unit_b, "EXEC", {6: 60})
     _enter(world, world.unit_b, "RESP", {6: 30})
@@ -60,7 +61,7 @@ def test_money_spent_without_results_is_a_red_dual_warning(world: Any) -> None:
 
 
 def test_results_without_spending_is_a_yellow_dual_warning_and_a_gap_of_20_points_is_none(world: Any) -> None:
-    DualPair.objects.create(cycle=world.open, spending="EXEC", output="RESP")
+    do_set_dual_pair(world.open, "EXEC", "RESP", actor=world.personas["admin"])
     _enter(world, world.unit_b, "EXEC", {3: 20, 6: 30})  # March 20 %, June 30 %
     _enter(world, world.unit_b, "RESP", {3: 40, 6: 60})  # March 40 % (-20 points: in step), June 60 % (-30)
     run_monitoring(world.open, now=BEFORE_DUE)
@@ -87,6 +88,25 @@ def test_a_value_not_entered_by_the_tenth_of_the_next_month_is_overdue(world: An
     assert run_monitoring(world.open, now=last_day + timedelta(days=1))["created"] == 0
 
 
+def test_only_the_monitored_indicators_are_owed_and_a_quarterly_one_only_at_quarter_ends(world: Any) -> None:
+    from jixiao.monitoring.services import do_set_reporting
+
+    office = world.personas["admin"]
+    do_set_reporting(world.open, "EXEC", "monthly", actor=office)
+    do_set_reporting(world.open, "DAYS", "quarterly", actor=office)
+    with pytest.raises(MonitoringInputError, match="ONSITE"):
+        do_set_reporting(world.open, "ONSITE", "monthly", actor=office)  # bands: no target to plan towards
+    with pytest.raises(PermissionDeniedError):
+        do_set_reporting(world.open, "RESP", "monthly", actor=world.personas["operator_a"])
+    # 11 April: January to March are due. EXEC owes 3 months, DAYS only March, RESP nothing (not monitored).
+    run_monitoring(world.open, now=datetime(2026, 4, 11, 8, 0, tzinfo=SHANGHAI))
+    owed = set(Warning.objects.filter(kind="stale", subject__unit=world.unit_b)
+               .values_list("indicator", "period"))
+    assert owed == {("EXEC", 1), ("EXEC", 2), ("EXEC", 3), ("DAYS", 3)}
+    do_set_reporting(world.open, "DAYS", "", actor=office)
+    assert AuditEvent.objects.filter(action="reporting.set").count() == 3
+
+
 # --- escalation -------------------------------------------------------------------------------------------------
 
 def test_red_quarters_climb_one_stage_each_and_a_green_quarter_ends_the_escalation(world: Any) -> None:
@@ -96,7 +116,8 @@ def test_red_quarters_climb_one_stage_each_and_a_green_quarter_ends_the_escalati
     escalation = Escalation.objects.get(subject__unit=world.unit_b, indicator="EXEC")
     assert escalation.stage == 2  # talk with the leader (约谈)
     assert _steps(world, world.unit_b, "EXEC") == [(1, 3, True), (2, 6, True)]
-    assert EscalationStep.objects.get(stage=2).reason == "第 6 期再次亮红灯，升至第 2 阶：约谈"
+    assert EscalationStep.objects.get(stage=1).reason == "3月季度末亮红灯，升至第 1 阶：书面预警"
+    assert EscalationStep.objects.get(stage=2).reason == "6月季度末再次亮红灯，升至第 2 阶：约谈"
     assert run_monitoring(world.open, now=BEFORE_DUE)["escalation_steps"] == 0  # idempotent
     # September 70 against a plan of 75: 6.7 % behind, green: the escalation ends.
     _enter(world, world.unit_b, "EXEC", {9: 70})
@@ -104,7 +125,7 @@ def test_red_quarters_climb_one_stage_each_and_a_green_quarter_ends_the_escalati
     escalation.refresh_from_db()
     assert escalation.stage == 0
     assert _steps(world, world.unit_b, "EXEC")[-1] == (0, 9, True)
-    assert EscalationStep.objects.get(stage=0).reason == "第 9 期恢复绿灯，警示解除"
+    assert EscalationStep.objects.get(stage=0).reason == "9月季度末恢复绿灯，警示解除"
 
 
 def test_a_yellow_quarter_holds_the_stage(world: Any) -> None:
@@ -152,7 +173,7 @@ def test_a_red_quarter_proposes_one_order_and_a_red_month_inside_a_quarter_none(
     assert not Order.objects.exists()
     order = _proposed(world)
     assert (order.number, order.state, order.period) == ("2026-ZG-0001", "proposed", 3)
-    assert order.finding == "预算执行率：第 3 期季度考核亮红灯，截至本期实际 23，计划 30，滞后 23%"
+    assert order.finding == "预算执行率：3月季度末考核亮红灯，截至本期实际 23，计划 30，滞后 23%"
     _enter(world, world.unit_a, "EXEC", {6: 40})  # June red again while the order is open: no second order
     assert run_monitoring(world.open, now=BEFORE_DUE)["orders_proposed"] == 0
 

@@ -165,14 +165,14 @@ def stale_words(period: int, due: tuple[int, int, int], lang: str = "zh") -> str
     return f"第 {period} 期数据应于 {y}年{m}月{d}日前填报，至今未报"
 
 
-def stage_words(before: int, after: int, period: int, lang: str = "zh") -> str:
-    """One change of escalation stage in words, as the quarter that caused it."""
+def stage_words(before: int, after: int, month: int, lang: str = "zh") -> str:
+    """One change of escalation stage in words, as the quarter (ending in ``month``) that caused it: the first
+    red quarter, a red quarter again, or a green one ending it."""
     zh, en = STAGES[after]
     if lang == "en":
         if after == 0:
-            return f"green again at period {period}: escalation ended"
-        why = "red again" if after > before else "held"
-        return f"{why} at period {period}: stage {after}, {en}"
+            return f"green again at the end of the quarter (month {month}): escalation ended"
+        return f"{'red' if before == 0 else 'red again'} at the end of the quarter (month {month}): stage {after}, {en}"
     if after == 0:
-        return f"第 {period} 期恢复绿灯，警示解除"
-    return f"第 {period} 期{'再次亮红灯' if after > before else '维持'}，升至第 {after} 阶：{zh}"
+        return f"{month}月季度末恢复绿灯，警示解除"
+    return f"{month}月季度末{'亮红灯' if before == 0 else '再次亮红灯'}，升至第 {after} 阶：{zh}"

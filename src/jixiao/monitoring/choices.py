@@ -93,3 +93,10 @@ class Stage(models.IntegerChoices):
     TALK = 2, _("talk with the leader (约谈)")
     BUDGET = 3, _("budget deduction proposal (扣减预算建议)")
     ACCOUNTABILITY = 4, _("accountability (问责)")
+
+
+class Frequency(models.TextChoices):
+    """How often a monitored indicator's value to date is reported (报送频次)."""
+
+    MONTHLY = "monthly", _("monthly (月报)")
+    QUARTERLY = "quarterly", _("quarterly (季报)")

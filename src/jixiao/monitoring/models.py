@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jixiao.core.storage import private_storage
 from jixiao.engine.monitoring import DUAL_GAP, RED_LAG, YELLOW_LAG
-from jixiao.monitoring.choices import OrderLogKind, OrderState, Stage, WarningKind, WarningState, WarningStatus
+from jixiao.monitoring.choices import (
+    Frequency,
+    OrderLogKind,
+    OrderState,
+    Stage,
+    WarningKind,
+    WarningState,
+    WarningStatus,
+)
 from jixiao.monitoring.querysets import (
     EscalationQuerySet,
     OrderQuerySet,
@@ -133,6 +141,27 @@ class MonitoringSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}: {self.periods} periods, yellow {self.yellow}, red {self.red}"
+
+
+class Reporting(models.Model):
+    """An indicator monitored through the year (监测指标) and how often its value to date is due: monthly or
+    at the ends of quarters. A cycle without any monitors every indicator with a target, monthly."""
+
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="reporting", verbose_name=_("cycle"))
+    indicator = models.CharField(_("indicator"), max_length=64)
+    frequency = models.CharField(_("reported"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY)
+
+    class Meta:
+        verbose_name = _("monitored indicator")
+        verbose_name_plural = _("monitored indicators")
+        ordering = ("cycle", "indicator")
+        constraints = (
+            models.UniqueConstraint(fields=["cycle", "indicator"], name="monitoring_reporting_unique",
+                                    violation_error_message=_("This indicator is already monitored.")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}: {self.indicator} ({self.frequency})"
 
 
 class DualPair(models.Model):

@@ -45,6 +45,7 @@ from jixiao.monitoring.choices import (
     OPEN_ORDER_STATES,
     ORDER_TRANSITIONS,
     TRANSITIONS,
+    Frequency,
     OrderLogKind,
     OrderState,
     Recheck,
@@ -62,6 +63,7 @@ from jixiao.monitoring.models import (
     Order,
     OrderLog,
     PeriodValue,
+    Reporting,
     Warning,
 )
 from jixiao.monitoring.querysets import may_follow_up
@@ -89,12 +91,14 @@ def setting(cycle: Cycle) -> MonitoringSetting:
 
 def planned(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFrame:
     """Every subject and indicator that has an annual target to plan towards (a linear, ratio or threshold rule,
-    applying to the subject's category): ``subject_id, indicator, target, higher``. The negotiated target
-    (``collection.Target``) overrides the scheme's; a linear rule is "lower is better" when its target is below
-    its floor."""
+    applying to the subject's category; only the cycle's monitored indicators, ``Reporting``, where it names
+    any): ``subject_id, indicator, target, higher``. The negotiated target (``collection.Target``) overrides the
+    scheme's; a linear rule is "lower is better" when its target is below its floor."""
     scheme = cycle.scheme.engine
+    monitored = set(Reporting.objects.filter(cycle=cycle).values_list("indicator", flat=True))
     leaves = [leaf for leaf in scheme.measured_leaves
-              if leaf.rule is not None and leaf.rule.type in PLANNED_RULES]
+              if leaf.rule is not None and leaf.rule.type in PLANNED_RULES
+              and (not monitored or leaf.code in monitored)]
     subjects_qs = Subject.objects.filter(cycle=cycle)
     if subject_ids is not None:
         subjects_qs = subjects_qs.filter(pk__in=list(subject_ids))
@@ -349,13 +353,22 @@ def _stale(cycle: Cycle, limits: MonitoringSetting, targets: pl.DataFrame, value
     if not due or targets.is_empty():
         return {}
     keys = ["subject_id", "indicator"]
-    entered = values.select(*keys, "period").filter(pl.col("period").is_in(due))
-    # Only the units and indicators short of a value are looked at month by month.
-    short = (targets.select(keys).join(entered.group_by(keys).len(), on=keys, how="left")
-             .filter(pl.col("len").fill_null(0) < len(due)))
+    # Each indicator's due periods: every month, or the quarters' ends for one reported quarterly.
+    quarterly = set(Reporting.objects.filter(cycle=cycle, frequency=Frequency.QUARTERLY)
+                    .values_list("indicator", flat=True))
+    ends = set(rules.quarter_ends(limits.periods))
+    dues = pl.DataFrame([(code, k) for code in targets["indicator"].unique().to_list() for k in due
+                         if code not in quarterly or k in ends], orient="row",
+                        schema={"indicator": pl.Utf8, "period": pl.Int64})
+    entered = values.select(*keys, "period").join(dues, on=["indicator", "period"], how="semi")
+    # Only the units and indicators short of a value are looked at period by period.
+    owed = dues.group_by("indicator").len("owed")
+    short = (targets.select(keys).join(owed, on="indicator")
+             .join(entered.group_by(keys).len(), on=keys, how="left")
+             .filter(pl.col("len").fill_null(0) < pl.col("owed")))
     if short.is_empty():
         return {}
-    expected = short.select(keys).join(pl.DataFrame({"period": due}, schema={"period": pl.Int64}), how="cross")
+    expected = short.select(keys).join(dues, on="indicator")
     missing = expected.join(entered, on=[*keys, "period"], how="anti")
     words = {k: rules.stale_words(k, rules.due_date(cycle.year, k, limits.periods, limits.due_day))
              for k in due}
@@ -430,7 +443,8 @@ def _escalate(cycle: Cycle, limits: MonitoringSetting, quarters: pl.DataFrame,
         for q, k in enumerate(ends):
             reached = int(path[q][i])
             if k > after[i] and reached != previous and (row.pk, reached, k) not in known:
-                steps.append((row.pk, reached, k, rules.stage_words(previous, reached, k), True, "", "", "", now))
+                why = rules.stage_words(previous, reached, rules.end_month(k, limits.periods))
+                steps.append((row.pk, reached, k, why, True, "", "", "", now))
                 made.append((row.subject_id, reached))
             previous = reached
     Escalation.objects.bulk_update([r for r, i in zip(rows, changed, strict=True) if keys["pk"][int(i)] is not None],
@@ -440,7 +454,7 @@ def _escalate(cycle: Cycle, limits: MonitoringSetting, quarters: pl.DataFrame,
     return made
 
 
-def _propose_orders(cycle: Cycle, quarters: pl.DataFrame, now: datetime) -> list[tuple[Any, ...]]:
+def _propose_orders(cycle: Cycle, quarters: pl.DataFrame, periods: int, now: datetime) -> list[tuple[Any, ...]]:
     """A rectification order proposed (待下达) for each red quarter of a unit and indicator, unless one was
     already made for that quarter or one for the same unit and indicator is still open."""
     red = quarters.filter(pl.col("status") == rules.RED).sort("period", "subject_id", "indicator")
@@ -458,7 +472,8 @@ def _propose_orders(cycle: Cycle, quarters: pl.DataFrame, now: datetime) -> list
             continue
         open_pairs.add(key[:2])
         count += 1
-        finding = (f"{scheme.item_name(row['indicator'])}：第 {row['period']} 期季度考核亮红灯，"
+        month = rules.end_month(row["period"], periods)
+        finding = (f"{scheme.item_name(row['indicator'])}：{month}月季度末考核亮红灯，"
                    + rules.lag_words(row["actual"], row["plan"], row["lag"], "zh"))
         new.append((cycle.pk, *key, f"{cycle.code}-ZG-{count:04}", finding, "", OrderState.PROPOSED.value, True, "",
                     0, now, now))
@@ -559,7 +574,7 @@ def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | N
             ends = rules.quarter_ends(limits.periods)
             quarters = frame.filter(pl.col("period").is_in(ends))
             steps = _escalate(cycle, limits, quarters.select("subject_id", "indicator", "period", "status"), now)
-            orders = _propose_orders(cycle, quarters, now)
+            orders = _propose_orders(cycle, quarters, limits.periods, now)
         overdue = _overdue_orders(cycle, now)
         _tell_units(cycle, [w[1] for w in new], NoticeKind.WARNING,
                     _("%(cycle)s: %(n)s new warnings"), "monitoring:warnings")
@@ -828,6 +843,71 @@ def do_recheck_order(order: Order, *, actor: Any, result: str, note: str, now: d
 
 
 # --- escalation (四阶警示) ----------------------------------------------------------------------------------------
+
+def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any) -> Reporting | None:
+    """The office names an indicator monitored through the year and how often its value to date is due
+    (monthly or quarterly); ``frequency`` "" stops monitoring it. Once a cycle names any, only those are
+    planned, warned about and owed."""
+    with transaction.atomic():
+        cycle = lock_cycle(cycle)
+        Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
+        scheme = cycle.scheme.engine
+        leaf = next((leaf for leaf in scheme.measured_leaves if leaf.code == indicator), None)
+        if leaf is None or leaf.rule is None or leaf.rule.type not in PLANNED_RULES:
+            raise MonitoringInputError(field=_("indicator"), problem=_(
+                "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
+                "code": indicator})
+        if frequency not in ("", *Frequency.values):
+            raise MonitoringInputError(field=_("reported"), problem=_("one of %(states)s") % {
+                "states": " / ".join(str(f.label) for f in Frequency)})
+        row = Reporting.objects.select_for_update().filter(cycle=cycle, indicator=indicator).first()
+        before = snapshot(row) if row is not None else None
+        if not frequency:
+            if row is None:
+                return None
+            row.delete()
+            record_event("reporting.set", actor=actor, obj=cycle, object_repr=f"{cycle.code} {indicator}",
+                         before=before, after=None)
+            return None
+        row = row or Reporting(cycle=cycle, indicator=indicator)
+        row.frequency = frequency
+        validate(row, validate_unique=False, validate_constraints=False)
+        row.save()
+        record_event("reporting.set", actor=actor, obj=row, object_repr=f"{cycle.code} {indicator}", before=before,
+                     after=snapshot(row))
+    return row
+
+
+def do_set_dual_pair(cycle: Cycle, spending: str, output: str, *, actor: Any,
+                     monitored: bool = True) -> DualPair | None:
+    """The office pairs a budget item's spending indicator with its output indicator for dual monitoring
+    (双监控), or, with ``monitored`` False, ends the pair. Both must have an annual target."""
+    with transaction.atomic():
+        cycle = lock_cycle(cycle)
+        Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
+        codes = {leaf.code for leaf in cycle.scheme.engine.measured_leaves
+                 if leaf.rule is not None and leaf.rule.type in PLANNED_RULES}
+        for name, code in ((_("spending indicator"), spending), (_("output indicator"), output)):
+            if code not in codes:
+                raise MonitoringInputError(field=name, problem=_(
+                    "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
+                    "code": code})
+        if spending == output:
+            raise MonitoringInputError(field=_("output indicator"), problem=_("not the spending indicator itself"))
+        row = DualPair.objects.select_for_update().filter(cycle=cycle, spending=spending, output=output).first()
+        if not monitored:
+            if row is not None:
+                before = snapshot(row)
+                row.delete()
+                record_event("dual_pair.set", actor=actor, obj=cycle, object_repr=f"{cycle.code} {spending}/{output}",
+                             before=before, after=None)
+            return None
+        if row is None:
+            row = DualPair.objects.create(cycle=cycle, spending=spending, output=output)
+            record_event("dual_pair.set", actor=actor, obj=row, object_repr=f"{cycle.code} {spending}/{output}",
+                         before=None, after=snapshot(row))
+    return row
+
 
 def do_override_escalation(subject: Subject, indicator: str, stage: int, *, actor: Any, reason: str,
                            now: datetime | None = None) -> Escalation:

@@ -29,7 +29,15 @@ from jixiao.core.choices import Action
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Subject
 from jixiao.engine import monitoring as rules
-from jixiao.monitoring.choices import ORDER_TRANSITIONS, TRANSITIONS, OrderState, Stage, WarningKind, WarningState
+from jixiao.monitoring.choices import (
+    ORDER_TRANSITIONS,
+    TRANSITIONS,
+    Frequency,
+    OrderState,
+    Stage,
+    WarningKind,
+    WarningState,
+)
 from jixiao.monitoring.forms import (
     AcknowledgeOrderForm,
     AnswerForm,
@@ -43,9 +51,19 @@ from jixiao.monitoring.forms import (
     ReportOrderForm,
     SubmitOrderForm,
 )
-from jixiao.monitoring.models import Escalation, EscalationStep, Order, OrderLog, PeriodValue, Warning
+from jixiao.monitoring.models import (
+    DualPair,
+    Escalation,
+    EscalationStep,
+    Order,
+    OrderLog,
+    PeriodValue,
+    Reporting,
+    Warning,
+)
 from jixiao.monitoring.querysets import may_follow_up
 from jixiao.monitoring.services import (
+    PLANNED_RULES,
     assess,
     do_acknowledge_order,
     do_answer_warning,
@@ -56,7 +74,9 @@ from jixiao.monitoring.services import (
     do_recheck_order,
     do_record_escalation_step,
     do_report_order,
+    do_set_dual_pair,
     do_set_period_value,
+    do_set_reporting,
     do_submit_order,
     planned,
     setting,
@@ -124,7 +144,53 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "matrix": matrix, "page": page, "recent": recent,
         "counts": [(k.label, open_counts.get(k.value, 0)) for k in WarningKind],
         "open_total": sum(open_counts.values()), "order_counts": _order_counts(user, cycle),
-        "stage_counts": _stage_counts(user, cycle), "lights_fig": _lights_figure(cycle)})
+        "stage_counts": _stage_counts(user, cycle), "lights_fig": _lights_figure(cycle),
+        "reporting": _reporting(cycle) if may_follow_up(user) and cycle.state == CycleState.OPEN else None,
+        "frequencies": Frequency.choices,
+        "pairs": [(p.pk, p.spending, scheme.item_name(p.spending), p.output, scheme.item_name(p.output))
+                  for p in DualPair.objects.filter(cycle=cycle)]})
+
+
+def _plannable(cycle: Any) -> list[Any]:
+    return [leaf for leaf in cycle.scheme.engine.measured_leaves
+            if leaf.rule is not None and leaf.rule.type in PLANNED_RULES]
+
+
+def _reporting(cycle: Any) -> list[dict[str, Any]]:
+    """Each indicator that could be monitored (it has an annual target) and how often it is reported ("" not
+    monitored)."""
+    chosen = dict(Reporting.objects.filter(cycle=cycle).values_list("indicator", "frequency"))
+    return [{"code": leaf.code, "name": leaf.name, "frequency": chosen.get(leaf.code, "")}
+            for leaf in _plannable(cycle)]
+
+
+@web_login_required
+@require_POST
+def reporting(request: HttpRequest, code: str) -> HttpResponse:
+    """The office names the monitored indicators and how often each is reported (one service call per change)."""
+    cycle = get_cycle(request.user, code)
+    current = dict(Reporting.objects.filter(cycle=cycle).values_list("indicator", "frequency"))
+    changes = [(leaf.code, request.POST.get(f"freq-{leaf.code}", "")) for leaf in _plannable(cycle)
+               if request.POST.get(f"freq-{leaf.code}", "") != current.get(leaf.code, "")]
+
+    def save() -> None:
+        for indicator, frequency in changes:
+            do_set_reporting(cycle, indicator, frequency, actor=request.user)
+
+    run_service(request, save, _("The monitored indicators are saved."))
+    return redirect("monitoring:overview", code=cycle.code)
+
+
+@web_login_required
+@require_POST
+def dual_pair(request: HttpRequest, code: str) -> HttpResponse:
+    """The office adds a pair of dual monitoring, or ends one (``remove``)."""
+    cycle = get_cycle(request.user, code)
+    spending, output = request.POST.get("spending", ""), request.POST.get("output", "")
+    keep = "remove" not in request.POST
+    run_service(request, lambda: do_set_dual_pair(cycle, spending, output, actor=request.user, monitored=keep),
+                _("The dual monitoring pairs are saved."))
+    return redirect("monitoring:overview", code=cycle.code)
 
 
 def _order_counts(user: Any, cycle: Any) -> list[dict[str, Any]]:
@@ -170,9 +236,11 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
     cycle = get_cycle(user, code)
     scheme = cycle.scheme.engine
     qs = Warning.objects.restrict(user, Action.VIEW).filter(cycle=cycle).select_related("subject", "answered_by")
-    state = request.GET.get("state", "")
+    state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
     if state in WarningState.values:
         qs = qs.filter(state=state)
+    if kind in WarningKind.values:
+        qs = qs.filter(kind=kind)
     page = paginate(request, qs)
     changeable = set(Warning.objects.restrict(user, Action.CHANGE).filter(pk__in=[w.pk for w in page.object_list])
                      .values_list("pk", flat=True))
@@ -182,8 +250,8 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
              "answerable": w.pk in changeable and w.state in TRANSITIONS["answer"],
              "followable": office and w.state in TRANSITIONS["follow_up"]} for w in page.object_list]
     return render(request, "monitoring/warnings.html", {
-        "cycle": cycle, "rows": rows, "page": page, "state": state, "states": WarningState.choices,
-        "answer_form": AnswerForm(), "follow_up_form": FollowUpForm(), "office": office})
+        "cycle": cycle, "rows": rows, "page": page, "state": state, "states": WarningState.choices, "kind": kind,
+        "kinds": WarningKind.choices, "answer_form": AnswerForm(), "follow_up_form": FollowUpForm(), "office": office})
 
 
 def _warning(request: HttpRequest, pk: int) -> Warning:

@@ -302,7 +302,7 @@ def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> N
     regulator at escalation stage 2 (约谈) with the talk's minutes recorded."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from jixiao.monitoring.models import DualPair, EscalationStep, Order, Warning
+    from jixiao.monitoring.models import EscalationStep, Order, Warning
     from jixiao.monitoring.services import (
         do_acknowledge_order,
         do_answer_warning,
@@ -312,11 +312,15 @@ def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> N
         do_recheck_order,
         do_record_escalation_step,
         do_report_order,
+        do_set_dual_pair,
+        do_set_reporting,
         do_submit_order,
         run_monitoring,
     )
 
-    DualPair.objects.create(cycle=cycle, spending="EXEC", output="PROJ")
+    for code in ("EXEC", "PROJ"):
+        do_set_reporting(cycle, code, "monthly", actor=None)
+    do_set_dual_pair(cycle, "EXEC", "PROJ", actor=None)
     office, operator = User.objects.get(username="office"), User.objects.get(username="operator")
     months = _progress(rng, cycle, skills)
 
