@@ -101,3 +101,13 @@ def test_quarter_ends_and_due_dates() -> None:
     assert rules.due_date(2026, 3, 12, 10) == (2026, 4, 10)
     assert rules.due_date(2026, 12, 12, 10) == (2027, 1, 10)
     assert rules.due_date(2026, 2, 4, 15) == (2026, 7, 15)  # the second quarter ends in June
+
+
+def test_jumps_and_changes_from_last_year_by_hand() -> None:
+    # usual 8 a month over 5 months: 25 is a jump (> 24), 24 is not; 3 months are too few to judge.
+    assert rules.jumps(np.array([25.0, 24.0, 25.0, 25.0]), np.array([8.0, 8.0, 8.0, 0.0]),
+                       np.array([5, 5, 3, 5])).tolist() == [True, False, False, False]
+    assert rules.year_change(np.array([32.0, 30.0, 5.0, 1.0]), np.array([20.0, 20.0, np.nan, 0.0])).tolist() == [
+        True, False, False, False]  # +60 %, exactly +50 %, no last year, last year 0
+    assert rules.year_words(32, 20) == "本期 32，上年同期 20，同比 +60%"
+    assert rules.stage_words(0, 1, 3) == "3月季度末亮红灯，升至第 1 阶：书面预警"

@@ -70,6 +70,56 @@ def test_results_without_spending_is_a_yellow_dual_warning_and_a_gap_of_20_point
     assert warning.detail == "预算支出进度 30%，产出进度 60%：产出进度快于资金支出（需核实）"
 
 
+# --- negotiated plans ------------------------------------------------------------------------------------------
+
+def test_a_negotiated_plan_replaces_the_linear_one_for_its_months(world: Any) -> None:
+    from jixiao.monitoring.services import assess, do_set_period_plan
+
+    subject = world.subject(world.open, world.unit_b)
+    office = world.personas["admin"]
+    with pytest.raises(PermissionDeniedError):
+        do_set_period_plan(subject, "EXEC", {3: 10.0}, actor=world.personas["operator_b"])
+    with pytest.raises(MonitoringInputError):
+        do_set_period_plan(subject, "EXEC", {13: 10.0}, actor=office)
+    # The project pays out in the autumn: 10 by March (linear: 25); June stays linear (50).
+    do_set_period_plan(subject, "EXEC", {3: 10.0}, actor=office)
+    _enter(world, world.unit_b, "EXEC", {3: 15, 6: 30})
+    frame = assess(world.open).sort("period")
+    assert frame["plan"].to_list() == [10.0, 50.0]
+    assert frame["status"].to_list() == [0, 2]  # 15 of 10: ahead, green; 30 of 50: 40 % behind, red
+    do_set_period_plan(subject, "EXEC", {3: None}, actor=office)  # back to linear
+    assert assess(world.open).sort("period")["plan"].to_list() == [25.0, 50.0]
+    assert AuditEvent.objects.filter(action="period_plan.set").count() == 2
+
+
+# --- the unit's own history -----------------------------------------------------------------------------------
+
+def test_a_month_adding_far_more_than_usual_is_a_sudden_jump(world: Any) -> None:
+    # Increments of months 2 to 6: 8, 8, 8, 38, 8; usual (median) 8; 38 > 3 x 8.
+    _enter(world, world.unit_b, "EXEC", {1: 8, 2: 16, 3: 24, 4: 32, 5: 70, 6: 78})
+    counts = run_monitoring(world.open, now=BEFORE_DUE)
+    assert counts["jump"] == 1
+    warning = Warning.objects.get(kind="jump")
+    assert (warning.period, warning.status) == (5, "yellow")
+    assert warning.detail == "本月新增 38，是该单位月均增量 8 的 4.8 倍（突变）"
+
+
+def test_a_value_far_from_the_same_month_last_year_is_flagged(world: Any) -> None:
+    from django.utils import timezone
+
+    from jixiao.monitoring.models import PeriodValue
+
+    last_year = world.subject(world.published, world.unit_b)
+    PeriodValue.objects.bulk_create([  # last year's months, as they were entered then
+        PeriodValue(cycle=world.published, subject=last_year, indicator="EXEC", period=k, value=v,
+                    entered_at=timezone.now()) for k, v in ((3, 20.0), (6, 45.0))])
+    _enter(world, world.unit_b, "EXEC", {3: 32, 6: 60})  # +60 % (flagged), +33 % (not)
+    assert run_monitoring(world.open, now=BEFORE_DUE)["year"] == 1
+    warning = Warning.objects.get(kind="year")
+    assert warning.period == 3
+    assert warning.detail == "本期 32，上年同期 20，同比 +60%"
+
+
 # --- data overdue -------------------------------------------------------------------------------------------
 
 def test_a_value_not_entered_by_the_tenth_of_the_next_month_is_overdue(world: Any) -> None:

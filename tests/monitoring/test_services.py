@@ -27,8 +27,8 @@ def test_a_march_value_of_23_against_a_target_of_120_is_a_red_lag_warning_in_wor
     assert (warning.kind, warning.status, warning.state) == ("lag", "red", "open")
     assert warning.detail == "截至本期实际 23，计划 30，滞后 23%"
     assert counts == {"assessed": 1, "green": 0, "yellow": 0, "red": 1, "lag": 1, "dual": 0, "stale": 0,
-                      "anomaly": 0, "created": 1, "updated": 0, "unchanged": 0, "escalation_steps": 1,
-                      "orders_proposed": 1, "orders_overdue": 0}  # March ends a quarter: stage 1 and an order
+                      "anomaly": 0, "jump": 0, "year": 0, "created": 1, "updated": 0, "unchanged": 0,
+                      "escalation_steps": 1, "orders_proposed": 1, "orders_overdue": 0}  # March ends a quarter
     event = AuditEvent.objects.filter(action="monitoring.run").get()
     assert event.actor_id is None
     assert event.after["created"] == 1

@@ -411,6 +411,8 @@ SERVICES: list[Audited] = [
     Audited("do_recheck_order", "order.recheck",
             lambda w, tmp: call(_order(w, "submitted"), result="pass", note="")),
     Audited("do_set_dual_pair", "dual_pair.set", lambda w, tmp: call(w.open, "EXEC", "RESP")),
+    Audited("do_set_period_plan", "period_plan.set",
+            lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", {3: 10.0, 6: 40.0})),
     Audited("do_set_reporting", "reporting.set", lambda w, tmp: call(w.open, "EXEC", "quarterly")),
     Audited("do_override_escalation", "escalation.override",
             lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 2, reason="连续两季度未整改")),

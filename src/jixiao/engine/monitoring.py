@@ -176,3 +176,45 @@ def stage_words(before: int, after: int, month: int, lang: str = "zh") -> str:
     if after == 0:
         return f"{month}月季度末恢复绿灯，警示解除"
     return f"{month}月季度末{'亮红灯' if before == 0 else '再次亮红灯'}，升至第 {after} 阶：{zh}"
+
+
+#: A month's increment beyond this many times the unit's usual (median) monthly increment is a sudden jump.
+JUMP_FACTOR = 3.0
+#: Months with an increment needed before a jump is judged.
+JUMP_MIN_MONTHS = 4
+#: A change from the same period last year beyond this share is unusual.
+YEAR_CHANGE = 0.5
+
+
+def jumps(increment: np.ndarray, usual: np.ndarray, months: np.ndarray, *,
+          factor: float = JUMP_FACTOR) -> np.ndarray:
+    """Sudden jumps (突变) of cumulative values: a month's increment (this month's value to date minus last
+    month's) above ``factor`` times the unit's median monthly increment ``usual`` over its ``months`` months
+    with an increment; not judged with fewer than ``JUMP_MIN_MONTHS`` months or a median of 0 or less."""
+    increment, usual = np.asarray(increment, dtype=np.float64), np.asarray(usual, dtype=np.float64)
+    judged = (np.asarray(months) >= JUMP_MIN_MONTHS) & (usual > 0) & np.isfinite(increment)
+    return np.asarray(judged & (increment > factor * usual), dtype=bool)
+
+
+def jump_words(increment: float, usual: float, lang: str = "zh") -> str:
+    """One sudden jump in words."""
+    if lang == "en":
+        return f"this month added {increment:.4g}, {increment / usual:.1f} times the usual {usual:.4g} a month"
+    return f"本月新增 {increment:.4g}，是该单位月均增量 {usual:.4g} 的 {increment / usual:.1f} 倍（突变）"
+
+
+def year_change(actual: np.ndarray, last_year: np.ndarray, *, limit: float = YEAR_CHANGE) -> np.ndarray:
+    """Values far from the same period last year (同比异常): ``|actual - last_year| / |last_year|`` above
+    ``limit``; not judged where last year's value is missing or 0."""
+    actual, last_year = np.asarray(actual, dtype=np.float64), np.asarray(last_year, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.abs(actual - last_year) / np.abs(last_year)
+    return np.asarray(np.isfinite(change) & (last_year != 0) & (change > limit), dtype=bool)
+
+
+def year_words(actual: float, last_year: float, lang: str = "zh") -> str:
+    """One change from last year in words."""
+    change = (actual - last_year) / abs(last_year)
+    if lang == "en":
+        return f"{actual:.4g} against {last_year:.4g} in the same period last year ({change:+.0%})"
+    return f"本期 {actual:.4g}，上年同期 {last_year:.4g}，同比 {change:+.0%}"

@@ -11,6 +11,8 @@ class WarningKind(models.TextChoices):
     DUAL = "dual", _("dual monitoring (双监控)")
     STALE = "stale", _("data overdue (数据逾期)")
     ANOMALY = "anomaly", _("unusual value (数据异常)")
+    JUMP = "jump", _("sudden jump (突变)")
+    YEAR = "year", _("far from last year (同比异常)")
 
 
 class WarningStatus(models.TextChoices):

@@ -143,6 +143,31 @@ class MonitoringSetting(models.Model):
         return f"{self.cycle_id}: {self.periods} periods, yellow {self.yellow}, red {self.red}"
 
 
+class PeriodPlan(models.Model):
+    """A negotiated plan (协商分期计划) of a unit's indicator: the cumulative value planned by the end of a
+    period, where it departs from the linear plan to the annual target (a project that pays out in the
+    autumn, a season)."""
+
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="period_plans", verbose_name=_("cycle"))
+    subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="period_plans",
+                                verbose_name=_("unit"))
+    indicator = models.CharField(_("indicator"), max_length=64)
+    period = models.PositiveSmallIntegerField(_("month"))
+    plan = models.FloatField(_("planned value to date"))
+
+    class Meta:
+        verbose_name = _("negotiated period plan")
+        verbose_name_plural = _("negotiated period plans")
+        ordering = ("subject", "indicator", "period")
+        constraints = (
+            models.UniqueConstraint(fields=["subject", "indicator", "period"], name="monitoring_plan_unique",
+                                    violation_error_message=_("This month already has a negotiated plan.")),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.subject_id} {self.indicator} #{self.period}: {self.plan:g}"
+
+
 class Reporting(models.Model):
     """An indicator monitored through the year (监测指标) and how often its value to date is due: monthly or
     at the ends of quarters. A cycle without any monitors every indicator with a target, monthly."""

@@ -62,6 +62,7 @@ from jixiao.monitoring.models import (
     MonitoringSetting,
     Order,
     OrderLog,
+    PeriodPlan,
     PeriodValue,
     Reporting,
     Warning,
@@ -185,12 +186,29 @@ def _period_values(cycle: Cycle, subject_ids: Iterable[int] | None, period: int 
                   {"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64, "actual": pl.Float64})
 
 
-def plans(frame: pl.DataFrame, periods: int) -> pl.DataFrame:
-    """``frame`` (with ``target`` and ``period``) with ``plan``: the engine's linear plan from 0 to the target,
-    at the end of the period (``linear_plan(1, periods)`` is each period's share of the target)."""
+def plans(frame: pl.DataFrame, periods: int, negotiated: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``frame`` (with ``subject_id``, ``indicator``, ``target`` and ``period``) with ``plan``: the negotiated
+    plan of the period where there is one (``negotiated``: ``subject_id, indicator, period, agreed``), else the
+    engine's linear plan from 0 to the target at the end of the period (``linear_plan(1, periods)`` is each
+    period's share of the target)."""
     shares = rules.linear_plan(1.0, periods)
     index = np.clip(frame["period"].to_numpy() - 1, 0, periods - 1)
-    return frame.with_columns(plan=pl.Series(frame["target"].to_numpy() * shares[index], dtype=pl.Float64))
+    frame = frame.with_columns(plan=pl.Series(frame["target"].to_numpy() * shares[index], dtype=pl.Float64))
+    if negotiated is None or negotiated.is_empty():
+        return frame
+    keys = ["subject_id", "indicator", "period"]
+    return (frame.join(negotiated, on=keys, how="left")
+            .with_columns(plan=pl.coalesce("agreed", "plan")).drop("agreed"))
+
+
+def negotiated_plans(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFrame:
+    """The cycle's negotiated period plans (``subject_id, indicator, period, agreed``)."""
+    qs = PeriodPlan.objects.filter(cycle=cycle)
+    if subject_ids is not None:
+        qs = qs.filter(subject_id__in=list(subject_ids))
+    return pl.DataFrame(list(qs.values_list("subject_id", "indicator", "period", "plan")), orient="row",
+                        schema={"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64,
+                                "agreed": pl.Float64})
 
 
 def assess(cycle: Cycle, *, subject_ids: Iterable[int] | None = None, period: int | None = None,
@@ -205,7 +223,7 @@ def assess(cycle: Cycle, *, subject_ids: Iterable[int] | None = None, period: in
     if values is None:
         values = _period_values(cycle, ids, period)
     frame = values.join(planned(cycle, ids) if targets is None else targets, on=["subject_id", "indicator"])
-    frame = plans(frame.filter(pl.col("period") <= limits.periods), limits.periods)
+    frame = plans(frame.filter(pl.col("period") <= limits.periods), limits.periods, negotiated_plans(cycle, ids))
     lags = rules.lag(frame["actual"].to_numpy(), frame["plan"].to_numpy(), frame["higher"].to_numpy())
     return frame.with_columns(lag=pl.Series(lags, dtype=pl.Float64),
                               status=pl.Series(rules.status(lags, yellow=limits.yellow, red=limits.red)))
@@ -344,6 +362,39 @@ def _due_periods(cycle: Cycle, limits: MonitoringSetting, now: datetime) -> list
         if rules.stale(None, timezone.make_aware(datetime(y, m, d)) + timedelta(days=1), now):
             out.append(k)
     return out
+
+
+def _history(cycle: Cycle, values: pl.DataFrame) -> tuple[dict[tuple[int, str, int], str],
+                                                         dict[tuple[int, str, int], str]]:
+    """The period values unusual against the unit's own history, with why: sudden jumps (a month's increment
+    against the unit's usual one, ``rules.jumps``) and changes from the same period last year
+    (``rules.year_change``; the cycle of the year before of the same kind, matched by unit)."""
+    if values.is_empty():
+        return {}, {}
+    keys = ["subject_id", "indicator"]
+    steps = (values.sort(*keys, "period")
+             .with_columns(increment=pl.col("actual") - pl.col("actual").shift(1).over(keys),
+                           gap=pl.col("period") - pl.col("period").shift(1).over(keys))
+             .filter(pl.col("gap") == 1)
+             .with_columns(usual=pl.col("increment").median().over(keys), months=pl.len().over(keys)))
+    hit = rules.jumps(steps["increment"].to_numpy(), steps["usual"].to_numpy(), steps["months"].to_numpy())
+    jumped = steps.filter(pl.Series(hit))
+    jumps = {(r[0], r[1], r[2]): rules.jump_words(r[3], r[4])
+             for r in jumped.select(*keys, "period", "increment", "usual").iter_rows()}
+    before = Cycle.objects.filter(year=cycle.year - 1, period_kind=cycle.period_kind,
+                                  period_number=cycle.period_number)
+    last = _frame(PeriodValue.objects.filter(cycle__in=before).values_list("subject__unit_id", "indicator",
+                                                                         "period", "value").order_by(),
+                  {"unit_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64, "last": pl.Float64})
+    years: dict[tuple[int, str, int], str] = {}
+    if not last.is_empty():
+        units = pl.DataFrame(list(Subject.objects.filter(cycle=cycle).values_list("pk", "unit_id")), orient="row",
+                             schema={"subject_id": pl.Int64, "unit_id": pl.Int64})
+        both = values.join(units, on="subject_id").join(last, on=["unit_id", "indicator", "period"])
+        far = both.filter(pl.Series(rules.year_change(both["actual"].to_numpy(), both["last"].to_numpy())))
+        years = {(r[0], r[1], r[2]): rules.year_words(r[3], r[4])
+                 for r in far.select(*keys, "period", "actual", "last").iter_rows()}
+    return jumps, years
 
 
 def _stale(cycle: Cycle, limits: MonitoringSetting, targets: pl.DataFrame, values: pl.DataFrame,
@@ -554,6 +605,10 @@ def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | N
         anomalies = _anomalies(cycle, values)
         for (sid, code, k), why in anomalies.items():
             wanted[(sid, code, k, WarningKind.ANOMALY.value)] = (WarningStatus.YELLOW.value, why)
+        jumps, years = _history(cycle, values) if period is None else ({}, {})
+        for kind, flagged in ((WarningKind.JUMP, jumps), (WarningKind.YEAR, years)):
+            for (sid, code, k), why in flagged.items():
+                wanted[(sid, code, k, kind.value)] = (WarningStatus.YELLOW.value, why)
         existing_qs = Warning.objects.filter(cycle=cycle)
         if period is not None:
             existing_qs = existing_qs.filter(period=period)
@@ -590,6 +645,8 @@ def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | N
             "dual": len(dual),
             "stale": len(stale),
             "anomaly": len(anomalies),
+            "jump": len(jumps),
+            "year": len(years),
             "created": len(new),
             "updated": len(changed),
             "unchanged": len(wanted) - len(new) - len(changed),
@@ -843,6 +900,51 @@ def do_recheck_order(order: Order, *, actor: Any, result: str, note: str, now: d
 
 
 # --- escalation (四阶警示) ----------------------------------------------------------------------------------------
+
+def do_set_period_plan(subject: Subject, indicator: str, agreed: dict[int, float | None], *,
+                       actor: Any) -> list[PeriodPlan]:
+    """The office records a unit's negotiated plan of an indicator (协商分期计划): the cumulative value planned
+    by the end of each period named in ``agreed``; None for a period returns it to the linear plan. Only for
+    an indicator with an annual target, while the cycle is in draft or open; one audit event with the plan
+    before and after. Returns the negotiated periods now."""
+    with transaction.atomic():
+        cycle = lock_cycle(subject.cycle_id)
+        require_state(cycle, [CycleState.DRAFT, CycleState.OPEN], _("setting targets"))
+        subject = Subject.objects.get_for(actor, Action.VIEW, pk=subject.pk)
+        if not may_follow_up(actor):
+            raise PermissionDeniedError(action=_("plan"), what=_("negotiated period plan"))
+        codes = {leaf.code for leaf in cycle.scheme.engine.measured_leaves
+                 if leaf.rule is not None and leaf.rule.type in PLANNED_RULES}
+        if indicator not in codes:
+            raise MonitoringInputError(field=_("indicator"), problem=_(
+                "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
+                "code": indicator})
+        periods = setting(cycle).periods
+        for k, v in agreed.items():
+            if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= periods:
+                raise MonitoringInputError(field=_("month"), problem=_("a month from 1 to %(n)s") % {"n": periods})
+            if v is not None and (isinstance(v, bool) or not np.isfinite(v) or v < 0):
+                raise MonitoringInputError(field=_("month %(n)s") % {"n": k},
+                                           problem=_("a number of 0 or more"))
+        rows = {r.period: r for r in PeriodPlan.objects.select_for_update().filter(subject=subject,
+                                                                                   indicator=indicator)}
+        before = {str(k): r.plan for k, r in sorted(rows.items())}
+        for k, v in agreed.items():
+            if v is None:
+                if k in rows:
+                    rows.pop(k).delete()
+            elif k in rows:
+                rows[k].plan = float(v)
+                rows[k].save(update_fields=["plan"])
+            else:
+                rows[k] = PeriodPlan.objects.create(cycle=cycle, subject=subject, indicator=indicator, period=k,
+                                                    plan=float(v))
+        after = {str(k): r.plan for k, r in sorted(rows.items())}
+        record_event("period_plan.set", actor=actor, obj=subject,
+                     object_repr=f"{cycle.code} {subject.code} {indicator}", before={"plan": before},
+                     after={"plan": after})
+    return [rows[k] for k in sorted(rows)]
+
 
 def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any) -> Reporting | None:
     """The office names an indicator monitored through the year and how often its value to date is due

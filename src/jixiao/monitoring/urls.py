@@ -29,4 +29,5 @@ urlpatterns = [
     path("monitoring/escalation-step/<int:pk>/record/", views.escalation_record, name="escalation_record"),
     path("monitoring/escalation-file/<int:pk>/", views.escalation_file, name="escalation_file"),
     path("monitoring/<str:code>/<str:unit>/", views.unit, name="unit"),
+    path("monitoring/<str:code>/<str:unit>/plan/", views.plan, name="plan"),
 ]

@@ -57,6 +57,7 @@ from jixiao.monitoring.models import (
     EscalationStep,
     Order,
     OrderLog,
+    PeriodPlan,
     PeriodValue,
     Reporting,
     Warning,
@@ -75,6 +76,7 @@ from jixiao.monitoring.services import (
     do_record_escalation_step,
     do_report_order,
     do_set_dual_pair,
+    do_set_period_plan,
     do_set_period_value,
     do_set_reporting,
     do_submit_order,
@@ -311,6 +313,8 @@ def _unit_rows(cycle: Any, subject: Subject) -> tuple[list[int], list[dict[str, 
     shares = rules.linear_plan(1.0, periods)
     values = {(i, p): (v, ver) for i, p, v, ver in PeriodValue.objects.filter(subject=subject)
               .values_list("indicator", "period", "value", "version")}
+    agreed = {(i, p): v for i, p, v in PeriodPlan.objects.filter(subject=subject)
+              .values_list("indicator", "period", "plan")}
     lights = {(r[0], r[1]): r[2] for r in assess(cycle, subject_ids=[subject.pk])
               .select("indicator", "period", "status").iter_rows()}
     codes = [c for c in scheme.value_codes if c in targets or any(i == c for i, _p in values)]
@@ -320,7 +324,8 @@ def _unit_rows(cycle: Any, subject: Subject) -> tuple[list[int], list[dict[str, 
         cells = []
         for k in months:
             value, version = values.get((c, k), (None, 0))
-            cells.append({"period": k, "plan": None if target is None else float(target * shares[k - 1]),
+            linear = None if target is None else float(target * shares[k - 1])
+            cells.append({"period": k, "plan": agreed.get((c, k), linear), "agreed": (c, k) in agreed,
                           "value": value, "version": version,
                           "light": _light(lights.get((c, k), rules.NOT_ASSESSED))})
         rows.append({"code": c, "name": scheme.item_name(c), "target": target, "cells": cells})
@@ -360,7 +365,33 @@ def unit(request: HttpRequest, code: str, unit: str) -> HttpResponse:
         "cycle": cycle, "subject": subject, "months": months, "rows": rows, "writable": set(writable),
         "choices": [(c, cycle.scheme.engine.item_name(c)) for c in writable], "chosen": chosen,
         "warnings": Warning.objects.restrict(user, Action.VIEW).filter(subject=subject,
-                                                                       state=WarningState.OPEN).count()})
+                                                                       state=WarningState.OPEN).count(),
+        "plannable": [(r["code"], r["name"]) for r in rows if r["target"] is not None]
+        if may_follow_up(user) and cycle.state == CycleState.OPEN else []})
+
+
+@web_login_required
+@require_POST
+def plan(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    """The office records a unit's negotiated plan of an indicator: a month left empty follows the linear plan."""
+    cycle = get_cycle(request.user, code)
+    subject = get_subject(request.user, cycle, unit)
+    indicator = request.POST.get("indicator", "")
+    agreed: dict[int, float | None] = {}
+    problems = []
+    for k in range(1, setting(cycle).periods + 1):
+        text = request.POST.get(f"plan-{k}", "").strip()
+        try:
+            agreed[k] = float(text) if text else None
+        except ValueError:
+            problems.append(_("month %(n)s: not a number: %(text)s") % {"n": k, "text": text[:30]})
+    if problems:
+        for p in problems:
+            messages.error(request, p)
+    else:
+        run_service(request, lambda: do_set_period_plan(subject, indicator, agreed, actor=request.user),
+                    _("The negotiated plan is saved."))
+    return redirect("monitoring:unit", code=cycle.code, unit=subject.code)
 
 
 

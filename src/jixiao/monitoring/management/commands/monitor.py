@@ -21,4 +21,6 @@ class Command(BaseCommand):
             counts = run_open_cycles()
         for code, c in counts.items():
             self.stdout.write(f"{code}: assessed {c['assessed']}, red {c['red']}, yellow {c['yellow']}, "
-                              f"anomalies {c['anomaly']}, warnings created {c['created']}, updated {c['updated']}")
+                              f"anomalies {c['anomaly']}, warnings created {c['created']}, updated {c['updated']}, "
+                              f"orders proposed {c['orders_proposed']}, overdue {c['orders_overdue']}, "
+                              f"escalation steps {c['escalation_steps']}")
