@@ -91,6 +91,9 @@ def setup(units: int, indicators: int, months: int, rng: np.random.Generator) ->
         entered_at=pl.lit("2026-06-30T00:00:00+00:00")).drop("indicator_no")
     copy_frame("monitoring_periodvalue", values)
     with connection.cursor() as cursor:
+        # A year's values have been vacuumed by autovacuum long before the job reads them; freshly copied rows
+        # would make the first read set every row's hint bits (writing the whole table) instead.
+        cursor.execute("VACUUM ANALYZE monitoring_periodvalue")
         cursor.execute("ANALYZE")
     print(f"generated {len(ids):,} units x {indicators} indicators x {months} months = {values.height:,} period "
           f"values in {time.perf_counter() - t0:.1f} s")
@@ -125,13 +128,17 @@ def main() -> int:
         runs.append((time.perf_counter() - t0, counts))
     (first, c1), (second, c2) = runs
     print(f"first run: {first:.2f} s: assessed {c1['assessed']:,}, green {c1['green']:,}, yellow {c1['yellow']:,}, "
-          f"red {c1['red']:,}, anomalies {c1['anomaly']:,}; warnings created {c1['created']:,}")
+          f"red {c1['red']:,}, anomalies {c1['anomaly']:,}, jumps {c1['jump']:,}; warnings created "
+          f"{c1['created']:,}, escalation steps {c1['escalation_steps']:,}, orders proposed "
+          f"{c1['orders_proposed']:,}")
     print(f"second run: {second:.2f} s: warnings created {c2['created']:,}, updated {c2['updated']:,}, unchanged "
-          f"{c2['unchanged']:,}; warnings stored {Warning.objects.count():,}")
-    if c2["created"] != 0 or Warning.objects.count() != c1["created"]:
-        print("FAILED: the second run created warnings")
+          f"{c2['unchanged']:,}, escalation steps {c2['escalation_steps']:,}, orders proposed "
+          f"{c2['orders_proposed']:,}; warnings stored {Warning.objects.count():,}")
+    if (c2["created"], c2["escalation_steps"], c2["orders_proposed"]) != (0, 0, 0) \
+            or Warning.objects.count() != c1["created"]:
+        print("FAILED: the second run created warnings, steps or orders")
         return 1
-    print("the second run created 0 new warnings")
+    print("the second run created no warning, step or order")
     return 0
 
 

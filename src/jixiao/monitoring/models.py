@@ -74,8 +74,12 @@ class Warning(models.Model):
     it; the office follows it up (explained, corrected, confirmed). One per unit, indicator, period and kind:
     running the job again updates it, never duplicates it."""
 
-    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="warnings", verbose_name=_("cycle"))
-    subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="warnings", verbose_name=_("unit"))
+    # No index of their own: the unique constraint leads with the subject, the state index with the cycle (each
+    # index more is paid on every warning the job writes).
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="warnings", verbose_name=_("cycle"),
+                              db_index=False)
+    subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="warnings", verbose_name=_("unit"),
+                                db_index=False)
     indicator = models.CharField(_("indicator"), max_length=64)
     period = models.PositiveSmallIntegerField(_("month"))
     kind = models.CharField(_("warning kind"), max_length=16, choices=WarningKind.choices)
@@ -217,8 +221,10 @@ class Order(models.Model):
     to rectify), acknowledged by the unit with a plan, worked on with progress and evidence, closed only by the
     office's re-check. One per unit, indicator and quarter."""
 
-    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="orders", verbose_name=_("cycle"))
-    subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="orders", verbose_name=_("unit"))
+    cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="orders", verbose_name=_("cycle"),
+                              db_index=False)
+    subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="orders", verbose_name=_("unit"),
+                                db_index=False)
     indicator = models.CharField(_("indicator"), max_length=64)
     period = models.PositiveSmallIntegerField(_("month"))
     number = models.CharField(_("order number"), max_length=32, unique=True)
