@@ -138,3 +138,20 @@ def test_the_warnings_and_overview_pages_do_not_query_per_row(world: Any) -> Non
     run_monitoring(world.open, now=BEFORE_DUE)
     assert Warning.objects.count() == 3
     assert (queries("/app/monitoring/2026/warnings/"), queries("/app/monitoring/2026/")) == one
+
+
+def test_the_office_filters_warnings_by_unit_and_indicator(world: Any) -> None:
+    from jixiao.monitoring.services import do_set_period_value, run_monitoring
+
+    do_set_period_value(world.subject(world.open, world.unit_a), "EXEC", 3, 23, actor=None)  # plan 30: red
+    do_set_period_value(world.subject(world.open, world.unit_b), "EXEC", 3, 10, actor=None)  # plan 25: red
+    run_monitoring(world.open, now=BEFORE_DUE)
+    client = client_for(world, "admin")
+    html = client.get("/app/monitoring/2026/warnings/?unit=B&indicator=EXEC").content.decode()
+    assert "机关事务局" in html
+    assert "截至本期实际 23" not in html
+    assert "截至本期实际 10" in html
+    # A unit's operator sees no unit filter (only their own unit's warnings).
+    mine = client_for(world, "operator_a").get("/app/monitoring/2026/warnings/").content.decode()
+    assert 'name="unit"' not in mine
+    assert "截至本期实际 10" not in mine

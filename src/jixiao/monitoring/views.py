@@ -239,10 +239,18 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
     scheme = cycle.scheme.engine
     qs = Warning.objects.restrict(user, Action.VIEW).filter(cycle=cycle).select_related("subject", "answered_by")
     state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
+    unit, indicator = request.GET.get("unit", ""), request.GET.get("indicator", "")
+    # The units and indicators among the warnings the user may see, for the filters.
+    units = list(Subject.objects.filter(pk__in=qs.values("subject")).order_by("code").values_list("code", "name"))
+    indicators = [(c, scheme.item_name(c)) for c in sorted(set(qs.values_list("indicator", flat=True)))]
     if state in WarningState.values:
         qs = qs.filter(state=state)
     if kind in WarningKind.values:
         qs = qs.filter(kind=kind)
+    if unit in {c for c, _n in units}:
+        qs = qs.filter(subject__code=unit)
+    if indicator in {c for c, _n in indicators}:
+        qs = qs.filter(indicator=indicator)
     page = paginate(request, qs)
     changeable = set(Warning.objects.restrict(user, Action.CHANGE).filter(pk__in=[w.pk for w in page.object_list])
                      .values_list("pk", flat=True))
@@ -253,7 +261,8 @@ def warnings(request: HttpRequest, code: str) -> HttpResponse:
              "followable": office and w.state in TRANSITIONS["follow_up"]} for w in page.object_list]
     return render(request, "monitoring/warnings.html", {
         "cycle": cycle, "rows": rows, "page": page, "state": state, "states": WarningState.choices, "kind": kind,
-        "kinds": WarningKind.choices, "answer_form": AnswerForm(), "follow_up_form": FollowUpForm(), "office": office})
+        "kinds": WarningKind.choices, "unit": unit, "units": units, "indicator": indicator, "indicators": indicators,
+        "answer_form": AnswerForm(), "follow_up_form": FollowUpForm(), "office": office})
 
 
 def _warning(request: HttpRequest, pk: int) -> Warning:
