@@ -92,6 +92,18 @@ def test_a_negotiated_plan_replaces_the_linear_one_for_its_months(world: Any) ->
     assert AuditEvent.objects.filter(action="period_plan.set").count() == 2
 
 
+def test_an_indicator_entered_month_by_month_is_added_up_to_date(world: Any) -> None:
+    from jixiao.monitoring.services import assess, do_set_reporting
+
+    do_set_reporting(world.open, "EXEC", "monthly", entry="period", actor=world.personas["admin"])
+    # The months' own figures 9, 7, 4: to date 9, 16, 20; the plan to March is 25: 20 % behind, yellow.
+    _enter(world, world.unit_b, "EXEC", {1: 9, 2: 7, 3: 4})
+    frame = assess(world.open).sort("period")
+    assert frame["actual"].to_list() == [9.0, 16.0, 20.0]
+    assert frame["status"].to_list() == [0, 0, 1]
+    assert assess(world.open, period=3)["actual"].to_list() == [20.0]  # one month asked: still to date
+
+
 # --- the unit's own history -----------------------------------------------------------------------------------
 
 def test_a_month_adding_far_more_than_usual_is_a_sudden_jump(world: Any) -> None:

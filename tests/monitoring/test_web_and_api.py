@@ -155,3 +155,36 @@ def test_the_office_filters_warnings_by_unit_and_indicator(world: Any) -> None:
     mine = client_for(world, "operator_a").get("/app/monitoring/2026/warnings/").content.decode()
     assert 'name="unit"' not in mine
     assert "截至本期实际 10" not in mine
+
+
+def test_the_unit_page_shows_a_month_by_month_indicator_added_up(world: Any) -> None:
+    from jixiao.monitoring.services import do_set_period_value, do_set_reporting
+
+    do_set_reporting(world.open, "EXEC", "monthly", entry="period", actor=None)
+    subject = world.subject(world.open, world.unit_b)
+    for month, value in ((1, 9), (2, 7)):
+        do_set_period_value(subject, "EXEC", month, value, actor=None)
+    html = client_for(world, "operator_b").get("/app/monitoring/2026/B/").content.decode()
+    assert ">16</span><br><span class=\"small\">当月 7</span>" in html  # to date 9 + 7, the month's own 7
+
+
+def test_the_office_sets_monitored_indicators_and_dual_pairs_on_the_overview(world: Any) -> None:
+    from jixiao.monitoring.models import DualPair, Reporting
+
+    office = client_for(world, "admin")
+    page = office.get("/app/monitoring/2026/").content.decode()
+    assert 'name="freq-EXEC"' in page
+    office.post("/app/monitoring/2026/reporting/", {"freq-EXEC": "quarterly", "entry-EXEC": "period",
+                                                     "freq-RESP": "monthly", "entry-RESP": "cumulative"})
+    assert set(Reporting.objects.values_list("indicator", "frequency", "entry")) == {
+        ("EXEC", "quarterly", "period"), ("RESP", "monthly", "cumulative")}
+    office.post("/app/monitoring/2026/dual/", {"spending": "EXEC", "output": "EXEC"})  # refused: the same one
+    assert not DualPair.objects.exists()
+    office.post("/app/monitoring/2026/dual/", {"spending": "EXEC", "output": "RESP"})
+    assert DualPair.objects.filter(spending="EXEC", output="RESP").exists()
+    # A unit's operator may do neither.
+    operator = client_for(world, "operator_a")
+    operator.post("/app/monitoring/2026/reporting/", {"freq-EXEC": ""})
+    operator.post("/app/monitoring/2026/dual/", {"spending": "EXEC", "output": "RESP", "remove": "1"})
+    assert Reporting.objects.count() == 2
+    assert DualPair.objects.count() == 1

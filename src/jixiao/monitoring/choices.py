@@ -102,3 +102,11 @@ class Frequency(models.TextChoices):
 
     MONTHLY = "monthly", _("monthly (月报)")
     QUARTERLY = "quarterly", _("quarterly (季报)")
+
+
+class Entry(models.TextChoices):
+    """What a monitored indicator's monthly figure is: the value to date (累计值) or the month's own (当期值,
+    summed into the value to date)."""
+
+    CUMULATIVE = "cumulative", _("value to date (累计值)")
+    PERIOD = "period", _("the month's own (当期值)")

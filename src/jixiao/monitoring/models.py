@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jixiao.core.storage import private_storage
 from jixiao.engine.monitoring import DUAL_GAP, RED_LAG, YELLOW_LAG
 from jixiao.monitoring.choices import (
+    Entry,
     Frequency,
     OrderLogKind,
     OrderState,
@@ -173,12 +174,14 @@ class PeriodPlan(models.Model):
 
 
 class Reporting(models.Model):
-    """An indicator monitored through the year (监测指标) and how often its value to date is due: monthly or
-    at the ends of quarters. A cycle without any monitors every indicator with a target, monthly."""
+    """An indicator monitored through the year (监测指标), how often its figure is due (monthly, or at the ends of
+    quarters) and what the figure is (the value to date, or the period's own, summed into the value to date). A
+    cycle without any monitors every indicator with a target, monthly, by values to date."""
 
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="reporting", verbose_name=_("cycle"))
     indicator = models.CharField(_("indicator"), max_length=64)
     frequency = models.CharField(_("reported"), max_length=16, choices=Frequency.choices, default=Frequency.MONTHLY)
+    entry = models.CharField(_("figure entered"), max_length=16, choices=Entry.choices, default=Entry.CUMULATIVE)
 
     class Meta:
         verbose_name = _("monitored indicator")

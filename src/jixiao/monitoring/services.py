@@ -45,6 +45,7 @@ from jixiao.monitoring.choices import (
     OPEN_ORDER_STATES,
     ORDER_TRANSITIONS,
     TRANSITIONS,
+    Entry,
     Frequency,
     OrderLogKind,
     OrderState,
@@ -177,13 +178,24 @@ def _insert(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> None
 
 
 def _period_values(cycle: Cycle, subject_ids: Iterable[int] | None, period: int | None) -> pl.DataFrame:
+    """The period values as values to date (``actual``): as entered, or, for an indicator whose periods are
+    entered on their own (``Entry.PERIOD``), summed over the periods so far (a missing period adds nothing)."""
+    own = sorted(Reporting.objects.filter(cycle=cycle, entry=Entry.PERIOD).values_list("indicator", flat=True))
     qs = PeriodValue.objects.filter(cycle=cycle)
     if subject_ids is not None:
         qs = qs.filter(subject_id__in=list(subject_ids))
     if period is not None:
-        qs = qs.filter(period=period)
-    return _frame(qs.values_list("subject_id", "indicator", "period", "value").order_by(),
-                  {"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64, "actual": pl.Float64})
+        qs = qs.filter(period__lte=period) if own else qs.filter(period=period)
+    frame = _frame(qs.values_list("subject_id", "indicator", "period", "value").order_by(),
+                   {"subject_id": pl.Int64, "indicator": pl.Utf8, "period": pl.Int64, "actual": pl.Float64})
+    if own:
+        keys = ["subject_id", "indicator"]
+        frame = frame.sort(*keys, "period").with_columns(
+            actual=pl.when(pl.col("indicator").is_in(own)).then(pl.col("actual").cum_sum().over(keys))
+            .otherwise(pl.col("actual")))
+        if period is not None:
+            frame = frame.filter(pl.col("period") == period)
+    return frame
 
 
 def plans(frame: pl.DataFrame, periods: int, negotiated: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -957,10 +969,11 @@ def do_set_period_plan(subject: Subject, indicator: str, agreed: dict[int, float
     return [rows[k] for k in sorted(rows)]
 
 
-def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any) -> Reporting | None:
-    """The office names an indicator monitored through the year and how often its value to date is due
-    (monthly or quarterly); ``frequency`` "" stops monitoring it. Once a cycle names any, only those are
-    planned, warned about and owed."""
+def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any,
+                     entry: str = Entry.CUMULATIVE) -> Reporting | None:
+    """The office names an indicator monitored through the year, how often its figure is due (monthly or
+    quarterly) and what the figure is (``entry``: the value to date, or the period's own); ``frequency`` ""
+    stops monitoring it. Once a cycle names any, only those are planned, warned about and owed."""
     with transaction.atomic():
         cycle = lock_cycle(cycle)
         Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
@@ -982,8 +995,11 @@ def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any
             record_event("reporting.set", actor=actor, obj=cycle, object_repr=f"{cycle.code} {indicator}",
                          before=before, after=None)
             return None
+        if entry not in Entry.values:
+            raise MonitoringInputError(field=_("figure entered"), problem=_("one of %(states)s") % {
+                "states": " / ".join(str(e.label) for e in Entry)})
         row = row or Reporting(cycle=cycle, indicator=indicator)
-        row.frequency = frequency
+        row.frequency, row.entry = frequency, entry
         validate(row, validate_unique=False, validate_constraints=False)
         row.save()
         record_event("reporting.set", actor=actor, obj=row, object_repr=f"{cycle.code} {indicator}", before=before,

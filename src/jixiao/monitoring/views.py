@@ -32,6 +32,7 @@ from jixiao.engine import monitoring as rules
 from jixiao.monitoring.choices import (
     ORDER_TRANSITIONS,
     TRANSITIONS,
+    Entry,
     Frequency,
     OrderState,
     Stage,
@@ -148,7 +149,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "open_total": sum(open_counts.values()), "order_counts": _order_counts(user, cycle),
         "stage_counts": _stage_counts(user, cycle), "lights_fig": _lights_figure(cycle),
         "reporting": _reporting(cycle) if may_follow_up(user) and cycle.state == CycleState.OPEN else None,
-        "frequencies": Frequency.choices,
+        "frequencies": Frequency.choices, "entries": Entry.choices,
         "pairs": [(p.pk, p.spending, scheme.item_name(p.spending), p.output, scheme.item_name(p.output))
                   for p in DualPair.objects.filter(cycle=cycle)]})
 
@@ -161,9 +162,10 @@ def _plannable(cycle: Any) -> list[Any]:
 def _reporting(cycle: Any) -> list[dict[str, Any]]:
     """Each indicator that could be monitored (it has an annual target) and how often it is reported ("" not
     monitored)."""
-    chosen = dict(Reporting.objects.filter(cycle=cycle).values_list("indicator", "frequency"))
-    return [{"code": leaf.code, "name": leaf.name, "frequency": chosen.get(leaf.code, "")}
-            for leaf in _plannable(cycle)]
+    chosen = {i: (f, e) for i, f, e in Reporting.objects.filter(cycle=cycle)
+              .values_list("indicator", "frequency", "entry")}
+    return [{"code": leaf.code, "name": leaf.name, "frequency": chosen.get(leaf.code, ("", ""))[0],
+             "entry": chosen.get(leaf.code, ("", Entry.CUMULATIVE))[1]} for leaf in _plannable(cycle)]
 
 
 @web_login_required
@@ -171,13 +173,18 @@ def _reporting(cycle: Any) -> list[dict[str, Any]]:
 def reporting(request: HttpRequest, code: str) -> HttpResponse:
     """The office names the monitored indicators and how often each is reported (one service call per change)."""
     cycle = get_cycle(request.user, code)
-    current = dict(Reporting.objects.filter(cycle=cycle).values_list("indicator", "frequency"))
-    changes = [(leaf.code, request.POST.get(f"freq-{leaf.code}", "")) for leaf in _plannable(cycle)
-               if request.POST.get(f"freq-{leaf.code}", "") != current.get(leaf.code, "")]
+    current = {i: (f, e) for i, f, e in Reporting.objects.filter(cycle=cycle)
+               .values_list("indicator", "frequency", "entry")}
+    wanted = {leaf.code: (request.POST.get(f"freq-{leaf.code}", ""),
+                          request.POST.get(f"entry-{leaf.code}", Entry.CUMULATIVE)) for leaf in _plannable(cycle)}
+    unmonitored = ("", Entry.CUMULATIVE)
+    # A change: monitored or not, its frequency, or (when monitored) what is entered.
+    changes = [(code, f, e) for code, (f, e) in wanted.items()
+               if f != current.get(code, unmonitored)[0] or (f and e != current.get(code, unmonitored)[1])]
 
     def save() -> None:
-        for indicator, frequency in changes:
-            do_set_reporting(cycle, indicator, frequency, actor=request.user)
+        for indicator, frequency, entry in changes:
+            do_set_reporting(cycle, indicator, frequency, entry=entry, actor=request.user)
 
     run_service(request, save, _("The monitored indicators are saved."))
     return redirect("monitoring:overview", code=cycle.code)
@@ -324,8 +331,8 @@ def _unit_rows(cycle: Any, subject: Subject) -> tuple[list[int], list[dict[str, 
               .values_list("indicator", "period", "value", "version")}
     agreed = {(i, p): v for i, p, v in PeriodPlan.objects.filter(subject=subject)
               .values_list("indicator", "period", "plan")}
-    lights = {(r[0], r[1]): r[2] for r in assess(cycle, subject_ids=[subject.pk])
-              .select("indicator", "period", "status").iter_rows()}
+    assessed = {(r[0], r[1]): (r[2], r[3]) for r in assess(cycle, subject_ids=[subject.pk])
+                .select("indicator", "period", "status", "actual").iter_rows()}
     codes = [c for c in scheme.value_codes if c in targets or any(i == c for i, _p in values)]
     rows = []
     for c in codes:
@@ -336,7 +343,8 @@ def _unit_rows(cycle: Any, subject: Subject) -> tuple[list[int], list[dict[str, 
             linear = None if target is None else float(target * shares[k - 1])
             cells.append({"period": k, "plan": agreed.get((c, k), linear), "agreed": (c, k) in agreed,
                           "value": value, "version": version,
-                          "light": _light(lights.get((c, k), rules.NOT_ASSESSED))})
+                          "to_date": assessed[(c, k)][1] if (c, k) in assessed else value,
+                          "light": _light(assessed[(c, k)][0] if (c, k) in assessed else rules.NOT_ASSESSED)})
         rows.append({"code": c, "name": scheme.item_name(c), "target": target, "cells": cells})
     return months, rows
 
