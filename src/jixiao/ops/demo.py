@@ -264,7 +264,8 @@ def _approval(cycle: Cycle) -> None:
 #: Units whose monthly pace (share of a month's planned progress) departs from their usual one: (indicator,
 #: first month, last month, pace). The market regulator falls behind in the first half and recovers only to
 #: yellow (two red quarters: talk with the leader); a street office lags in the first quarter and catches up;
-#: the transport bureau and the ecology bureau fall behind from July (the latter spends without results).
+#: the audit office falls behind from July, and the 高新区 district's key projects stall while it keeps spending
+#: (money spent without results).
 PACES: dict[str, list[tuple[str, int, int, float]]] = {
     "SFS-A01": [("EXEC", 1, 6, 0.62), ("EXEC", 7, 10, 1.3), ("PROJ", 1, 6, 0.7), ("PROJ", 7, 10, 1.2)],
     "SFS-D02-S03": [("EXEC", 1, 3, 0.6), ("EXEC", 4, 6, 1.3), ("PROJ", 1, 3, 0.6), ("PROJ", 4, 6, 1.3)],
@@ -292,6 +293,26 @@ def _progress(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> dic
                     value = 96.0  # entered as the year's figure instead of the half year's: an anomaly
                 months[month].append((code, item, month, max(0.0, value)))
     return months
+
+
+def _last_year_progress(cycle: Cycle, skills: dict[str, float]) -> None:
+    """Last year's twelve months of the same two indicators (this year's are compared with them): every unit
+    about on plan, except the urban management bureau's key projects, which ran at half pace in 2025. A generator
+    of its own: the rest of the demo draws the same numbers with or without it."""
+    from jixiao.monitoring.services import do_load_period_values, do_set_reporting
+
+    rng = random.Random(2025)
+    for code in ("EXEC", "PROJ"):
+        do_set_reporting(cycle, code, "monthly", actor=None)
+    rows: list[Row] = []
+    for code in Subject.objects.filter(cycle=cycle).order_by("code").values_list("code", flat=True):
+        for item in ("EXEC", "PROJ"):
+            pace = 0.5 if (code, item) == ("SFS-A03", "PROJ") else 0.95 + 0.1 * skills.get(code, 0.5)
+            total = 0.0
+            for month in range(1, 13):
+                total += 100 / 12 * pace * (1 + rng.gauss(0, 0.03))
+                rows.append((code, item, month, min(100.0, round(total, 1))))
+    do_load_period_values(cycle, rows, actor=None)
 
 
 def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> None:
@@ -363,7 +384,7 @@ def _monitoring(rng: random.Random, cycle: Cycle, skills: dict[str, float]) -> N
     jump = Warning.objects.filter(cycle=cycle, subject__code="SFS-D03-S02", kind="anomaly").first()
     if jump is not None:
         do_follow_up_warning(jump, actor=office, state="corrected", note="经核实为误将全年数填入6月，已通知街道更正。")
-    # The third quarter: the transport and ecology bureaus fall behind; October's values.
+    # The third quarter: the audit office and 高新区 fall behind; October's values.
     load(7, 9, "2026-10-12T08:00")
     b05 = order("SFS-B05", 9)
     do_issue_order(b05, actor=office, requirement="请说明三季度进度滞后原因并报送整改方案。", due=date(2026, 11, 30),
@@ -458,6 +479,7 @@ def load_demo(stdout: Any = None) -> bool:
     )
     do_open_cycle(last, actor=None)
     _fill(rng, last, skills, missing=0.01)
+    _last_year_progress(last, skills)
     veto_unit = Subject.objects.get(cycle=last, code="SFS-A05")  # 应急管理局: a major accident in 2025
     do_load_values(last, [(2, veto_unit.code, "MAJOR", 1.0)], actor=None, label="veto (demo)")
     do_close_cycle(last, actor=None, confirm=True)
