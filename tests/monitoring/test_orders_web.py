@@ -59,6 +59,13 @@ def post(client: Client, order: Order, step: str, data: dict[str, Any]) -> str:
     return r.content.decode()
 
 
+def refused(client: Client, order: Order, step: str, data: dict[str, Any]) -> str:
+    """A step's form posted and refused: the order's page again (422), with the message and what was typed."""
+    r = client.post(f"/app/monitoring/order/{order.pk}/{step}/", data)
+    assert r.status_code == 422
+    return r.content.decode()
+
+
 def test_the_order_goes_from_proposed_to_closed_through_its_forms(world: Any) -> None:
     order = proposed(world)
     office, unit = english(world, "admin"), english(world, "operator_a")
@@ -118,9 +125,9 @@ def test_the_order_goes_from_proposed_to_closed_through_its_forms(world: Any) ->
 def test_a_refused_step_is_a_message_and_changes_nothing(world: Any) -> None:
     order = proposed(world)
     unit = english(world, "operator_a")
-    html = post(unit, order, "acknowledge", {"plan": "先签收"})
+    html = refused(unit, order, "acknowledge", {"plan": "先签收"})
     assert "cannot acknowledge an order that is proposed" in html
-    html = post(english(world, "admin"), order, "recheck", {"result": "maybe", "note": ""})
+    html = refused(english(world, "admin"), order, "recheck", {"result": "maybe", "note": ""})
     assert "re-check:" in html  # the form's error, with the field's label
     order.refresh_from_db()
     assert order.state == "proposed"
@@ -131,9 +138,11 @@ def test_a_due_date_in_the_past_is_refused_with_a_message_and_changes_nothing(wo
     order = proposed(world)
     office = english(world, "admin")
     events = AuditEvent.objects.count()
-    html = post(office, order, "issue", {"requirement": "追平进度", "due": "2020-01-31", "public": "on"})
+    html = refused(office, order, "issue", {"requirement": "追平进度，按周报告", "due": "2020-01-31", "public": "on"})
     assert "rectify by: today or a later date" in html
-    html = post(office, order, "issue", {"requirement": "追平进度", "due": "2026-02-30"})
+    assert ">追平进度，按周报告</textarea>" in html  # what the office typed is still there
+    assert 'value="2020-01-31"' in html
+    html = refused(office, order, "issue", {"requirement": "追平进度", "due": "2026-02-30"})
     assert "rectify by:" in html  # not a date at all: the form's refusal
     order.refresh_from_db()
     assert (order.state, order.requirement, order.due, order.issued_at) == ("proposed", "", None, None)

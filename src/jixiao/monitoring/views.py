@@ -467,13 +467,19 @@ def _open_steps(user: Any, order: Order) -> set[str]:
 def order(request: HttpRequest, pk: int) -> HttpResponse:
     """One rectification order: what was found and required, its deadlines and plan, its history with the
     evidence files, and the forms of the steps open to the user."""
-    item = _order(request, pk)
+    return _order_page(request, _order(request, pk))
+
+
+def _order_page(request: HttpRequest, item: Order, kept: dict[str, str] | None = None,
+                status: int = 200) -> HttpResponse:
+    """The order's page; ``kept``: what the user typed into a form that was refused, shown again in it."""
     now = timezone.now()
     return render(request, "monitoring/order.html", {
         "order": item, "cycle": item.cycle, "name": item.cycle.scheme.engine.item_name(item.indicator),
         "css": ORDER_CSS[OrderState(item.state)], "overdue": item.overdue(now),
         "log": item.log.select_related("by"), "steps": _open_steps(request.user, item),
-        "fix_days": setting(item.cycle).fix_days, "recheck_form": RecheckOrderForm()})
+        "fix_days": setting(item.cycle).fix_days, "recheck_form": RecheckOrderForm(), "kept": kept or {}},
+        status=status)
 
 
 #: Each step of an order: its form, the service call with the form's data, and the message of success.
@@ -505,10 +511,14 @@ def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form_class, call, ok = ORDER_STEPS[step]
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
-        run_service(request, lambda: call(item, request.user, form.cleaned_data), str(ok))
+        if run_service(request, lambda: call(item, request.user, form.cleaned_data), str(ok)):
+            return redirect("monitoring:order", pk=item.pk)
     else:
         _form_errors(request, form)
-    return redirect("monitoring:order", pk=item.pk)
+    # Refused: the page again, with what was typed still in its form (nothing entered is lost), the order as
+    # it stands now.
+    kept = {name: str(request.POST.get(name, "")) for name in form.fields if name in request.POST}
+    return _order_page(request, _order(request, pk), kept, status=422)
 
 
 def _attachment(file: FieldFile, name: str) -> FileResponse:
