@@ -248,6 +248,14 @@ def test_the_escalation_page_shows_the_stage_its_steps_and_the_offices_forms(wor
     assert "The stage is set." in r.content.decode()
     escalation.refresh_from_db()
     assert (escalation.stage, escalation.override_stage) == (3, 3)
+    # Refused (already at that stage): the page again, the office's choices and reason still in the form.
+    r = office.post("/app/monitoring/2026/escalation/override/",
+                    {"unit": "A", "indicator": "EXEC", "stage": "3", "reason": "再次确认扣减预算建议"})
+    assert r.status_code == 422
+    html = r.content.decode()
+    assert "already at this stage" in html
+    assert ">再次确认扣减预算建议</textarea>" in html
+    assert '<option value="3" selected>' in html
 
     unit = english(world, "operator_a")
     html = unit.get("/app/monitoring/2026/escalation/").content.decode()
@@ -256,7 +264,7 @@ def test_the_escalation_page_shows_the_stage_its_steps_and_the_offices_forms(wor
     assert "override-form" not in html
     assert "record-form" not in html
     assert unit.post("/app/monitoring/2026/escalation/override/",
-                     {"unit": "A", "indicator": "EXEC", "stage": "0", "reason": "x"}, follow=True).status_code == 200
+                     {"unit": "A", "indicator": "EXEC", "stage": "0", "reason": "x"}).status_code == 422
     escalation.refresh_from_db()
     assert escalation.stage == 3  # refused: the office's
     other = client_for(world, "operator_b")

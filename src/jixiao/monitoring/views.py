@@ -563,8 +563,14 @@ def escalation(request: HttpRequest, code: str) -> HttpResponse:
     """The escalations the user may see: those standing at a stage first (highest first), then the ended ones,
     each with its steps (why, by the job or by whom, what was done and its file); the office's override form
     and, per step not yet recorded, the form to record what was done."""
+    return _escalation_page(request, _monitored_cycle(request, code))
+
+
+def _escalation_page(request: HttpRequest, cycle: Any, kept: dict[str, Any] | None = None,
+                     status: int = 200) -> HttpResponse:
+    """The escalation page; ``kept``: what the user chose and typed into a form that was refused, shown again
+    (``override``: the override form's fields; ``record``: the step's id and its text)."""
     user = request.user
-    cycle = _monitored_cycle(request, code)
     scheme = cycle.scheme.engine
     qs = (Escalation.objects.restrict(user, Action.VIEW).filter(cycle=cycle).select_related("subject")
           .prefetch_related(Prefetch("steps", queryset=EscalationStep.objects.select_related("by")))
@@ -575,7 +581,7 @@ def escalation(request: HttpRequest, code: str) -> HttpResponse:
             for e in page.object_list]
     return render(request, "monitoring/escalation.html", {
         "cycle": cycle, "rows": rows, "page": page, "office": office,
-        "override_form": _override_form(cycle) if office else None})
+        "override_form": _override_form(cycle) if office else None, "kept": kept or {}}, status=status)
 
 
 @web_login_required
@@ -588,11 +594,13 @@ def escalation_override(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         subject = get_subject(user, cycle, d["unit"])
-        run_service(request, lambda: do_override_escalation(subject, d["indicator"], d["stage"], actor=user,
-                                                            reason=d["reason"]), _("The stage is set."))
+        if run_service(request, lambda: do_override_escalation(subject, d["indicator"], d["stage"], actor=user,
+                                                               reason=d["reason"]), _("The stage is set.")):
+            return redirect("monitoring:escalation", code=cycle.code)
     else:
         _form_errors(request, form)
-    return redirect("monitoring:escalation", code=cycle.code)
+    kept = {name: str(request.POST.get(name, "")) for name in ("unit", "indicator", "stage", "reason")}
+    return _escalation_page(request, cycle, {"override": kept}, status=422)
 
 
 def _step_of(request: HttpRequest, pk: int) -> EscalationStep:
@@ -611,11 +619,13 @@ def escalation_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = RecordStepForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        run_service(request, lambda: do_record_escalation_step(step, actor=request.user, record=d["record"],
-                                                               evidence=d["evidence"]), _("The record is saved."))
+        if run_service(request, lambda: do_record_escalation_step(step, actor=request.user, record=d["record"],
+                                                                  evidence=d["evidence"]), _("The record is saved.")):
+            return _next_or(request, reverse("monitoring:escalation", args=[step.escalation.cycle.code]))
     else:
         _form_errors(request, form)
-    return _next_or(request, reverse("monitoring:escalation", args=[step.escalation.cycle.code]))
+    kept = {"step": step.pk, "text": str(request.POST.get("record", ""))}
+    return _escalation_page(request, step.escalation.cycle, {"record": kept}, status=422)
 
 
 @web_login_required
