@@ -91,16 +91,26 @@ def setting(cycle: Cycle) -> MonitoringSetting:
 
 # --- what is planned ------------------------------------------------------------------------------------------
 
+def plannable(cycle: Cycle) -> list[Any]:
+    """The scheme's indicators with an annual target to plan towards (a linear, ratio or threshold rule): those
+    that can be monitored through the year."""
+    return [leaf for leaf in cycle.scheme.engine.measured_leaves
+            if leaf.rule is not None and leaf.rule.type in PLANNED_RULES]
+
+
+def _require_plannable(cycle: Cycle, code: str, field: str) -> None:
+    if code not in {leaf.code for leaf in plannable(cycle)}:
+        raise MonitoringInputError(field=field, problem=_(
+            "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {"code": code})
+
+
 def planned(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFrame:
     """Every subject and indicator that has an annual target to plan towards (a linear, ratio or threshold rule,
     applying to the subject's category; only the cycle's monitored indicators, ``Reporting``, where it names
     any): ``subject_id, indicator, target, higher``. The negotiated target (``collection.Target``) overrides the
     scheme's; a linear rule is "lower is better" when its target is below its floor."""
-    scheme = cycle.scheme.engine
     monitored = set(Reporting.objects.filter(cycle=cycle).values_list("indicator", flat=True))
-    leaves = [leaf for leaf in scheme.measured_leaves
-              if leaf.rule is not None and leaf.rule.type in PLANNED_RULES
-              and (not monitored or leaf.code in monitored)]
+    leaves = [leaf for leaf in plannable(cycle) if not monitored or leaf.code in monitored]
     subjects_qs = Subject.objects.filter(cycle=cycle)
     if subject_ids is not None:
         subjects_qs = subjects_qs.filter(pk__in=list(subject_ids))
@@ -112,7 +122,7 @@ def planned(cycle: Cycle, subject_ids: Iterable[int] | None = None) -> pl.DataFr
         return empty_frame
     categories = subjects["category"].unique().to_list()
     applies = pl.DataFrame(
-        [(leaf.code, cat, leaf.rule.type, leaf.rule.direction, leaf.rule.floor, leaf.rule.target)  # type: ignore[union-attr]
+        [(leaf.code, cat, leaf.rule.type, leaf.rule.direction, leaf.rule.floor, leaf.rule.target)
          for leaf in leaves for cat in categories if leaf.only is None or cat in leaf.only],
         orient="row", schema={"indicator": pl.Utf8, "category": pl.Utf8, "rule": pl.Utf8, "direction": pl.Utf8,
                               "s_floor": pl.Float64, "s_target": pl.Float64})
@@ -936,12 +946,7 @@ def do_set_period_plan(subject: Subject, indicator: str, agreed: dict[int, float
         subject = Subject.objects.get_for(actor, Action.VIEW, pk=subject.pk)
         if not may_follow_up(actor):
             raise PermissionDeniedError(action=_("plan"), what=_("negotiated period plan"))
-        codes = {leaf.code for leaf in cycle.scheme.engine.measured_leaves
-                 if leaf.rule is not None and leaf.rule.type in PLANNED_RULES}
-        if indicator not in codes:
-            raise MonitoringInputError(field=_("indicator"), problem=_(
-                "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
-                "code": indicator})
+        _require_plannable(cycle, indicator, _("indicator"))
         periods = setting(cycle).periods
         for k, v in agreed.items():
             if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= periods:
@@ -977,12 +982,7 @@ def do_set_reporting(cycle: Cycle, indicator: str, frequency: str, *, actor: Any
     with transaction.atomic():
         cycle = lock_cycle(cycle)
         Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
-        scheme = cycle.scheme.engine
-        leaf = next((leaf for leaf in scheme.measured_leaves if leaf.code == indicator), None)
-        if leaf is None or leaf.rule is None or leaf.rule.type not in PLANNED_RULES:
-            raise MonitoringInputError(field=_("indicator"), problem=_(
-                "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
-                "code": indicator})
+        _require_plannable(cycle, indicator, _("indicator"))
         if frequency not in ("", *Frequency.values):
             raise MonitoringInputError(field=_("reported"), problem=_("one of %(states)s") % {
                 "states": " / ".join(str(f.label) for f in Frequency)})
@@ -1014,13 +1014,8 @@ def do_set_dual_pair(cycle: Cycle, spending: str, output: str, *, actor: Any,
     with transaction.atomic():
         cycle = lock_cycle(cycle)
         Cycle.objects.get_for(actor, Action.CHANGE, pk=cycle.pk)
-        codes = {leaf.code for leaf in cycle.scheme.engine.measured_leaves
-                 if leaf.rule is not None and leaf.rule.type in PLANNED_RULES}
-        for name, code in ((_("spending indicator"), spending), (_("output indicator"), output)):
-            if code not in codes:
-                raise MonitoringInputError(field=name, problem=_(
-                    "%(code)s has no annual target to plan towards (a linear, ratio or threshold rule)") % {
-                    "code": code})
+        _require_plannable(cycle, spending, _("spending indicator"))
+        _require_plannable(cycle, output, _("output indicator"))
         if spending == output:
             raise MonitoringInputError(field=_("output indicator"), problem=_("not the spending indicator itself"))
         row = DualPair.objects.select_for_update().filter(cycle=cycle, spending=spending, output=output).first()

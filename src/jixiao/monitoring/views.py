@@ -65,7 +65,6 @@ from jixiao.monitoring.models import (
 )
 from jixiao.monitoring.querysets import may_follow_up
 from jixiao.monitoring.services import (
-    PLANNED_RULES,
     assess,
     do_acknowledge_order,
     do_answer_warning,
@@ -81,6 +80,7 @@ from jixiao.monitoring.services import (
     do_set_period_value,
     do_set_reporting,
     do_submit_order,
+    plannable,
     planned,
     setting,
 )
@@ -154,18 +154,13 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
                   for p in DualPair.objects.filter(cycle=cycle)]})
 
 
-def _plannable(cycle: Any) -> list[Any]:
-    return [leaf for leaf in cycle.scheme.engine.measured_leaves
-            if leaf.rule is not None and leaf.rule.type in PLANNED_RULES]
-
-
 def _reporting(cycle: Any) -> list[dict[str, Any]]:
     """Each indicator that could be monitored (it has an annual target) and how often it is reported ("" not
     monitored)."""
     chosen = {i: (f, e) for i, f, e in Reporting.objects.filter(cycle=cycle)
               .values_list("indicator", "frequency", "entry")}
     return [{"code": leaf.code, "name": leaf.name, "frequency": chosen.get(leaf.code, ("", ""))[0],
-             "entry": chosen.get(leaf.code, ("", Entry.CUMULATIVE))[1]} for leaf in _plannable(cycle)]
+             "entry": chosen.get(leaf.code, ("", Entry.CUMULATIVE))[1]} for leaf in plannable(cycle)]
 
 
 @web_login_required
@@ -176,7 +171,7 @@ def reporting(request: HttpRequest, code: str) -> HttpResponse:
     current = {i: (f, e) for i, f, e in Reporting.objects.filter(cycle=cycle)
                .values_list("indicator", "frequency", "entry")}
     wanted = {leaf.code: (request.POST.get(f"freq-{leaf.code}", ""),
-                          request.POST.get(f"entry-{leaf.code}", Entry.CUMULATIVE)) for leaf in _plannable(cycle)}
+                          request.POST.get(f"entry-{leaf.code}", Entry.CUMULATIVE)) for leaf in plannable(cycle)}
     unmonitored = ("", Entry.CUMULATIVE)
     # A change: monitored or not, its frequency, or (when monitored) what is entered.
     changes = [(code, f, e) for code, (f, e) in wanted.items()
