@@ -605,11 +605,12 @@ def _tell_units(cycle: Cycle, subject_ids: list[int], kind: str, title: str, pag
 
 
 def run_monitoring(cycle: Cycle, *, now: datetime | None = None, period: int | None = None) -> dict[str, int]:
-    """The scheduled job (监控任务). Every period value of a planned indicator against the linear plan (a lag
-    beyond red is a ``lag`` warning), each budget item's spending against its output (``dual``), each value due
-    and not entered (``stale``), every period value against its peers' (``anomaly``); then, from the lights at
-    the ends of quarters, the escalation stages (四阶警示) and the rectification orders proposed for red
-    quarters; then the issued orders found overdue. ``period`` None is every month.
+    """The scheduled job (监控任务). Every value to date of a monitored indicator against its plan (linear, or
+    negotiated by month; a lag beyond red is a ``lag`` warning), each budget item's spending against its output
+    (``dual``), each value due and not entered (``stale``), every value against its peers' (``anomaly``) and
+    against the unit's own history (``jump``, ``year``); then, from the lights at the ends of quarters, the
+    escalation stages (四阶警示) and the rectification orders proposed for red quarters; then the issued orders
+    found overdue. ``period`` None is every month.
 
     Idempotent: a warning is keyed by unit, indicator, month and kind, an order by unit, indicator and quarter,
     a step by escalation, stage and quarter, so a second run creates none; a warning whose finding changed is
