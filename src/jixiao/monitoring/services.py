@@ -772,30 +772,29 @@ def _locked_order(order: Order, actor: Any, action: Action) -> Order:
     return row
 
 
-def _file(upload: File[Any] | None) -> str:
-    """The checked name of an evidence file (the evidence app's check: size and content), or ``""``."""
-    if upload is None:
-        return ""
-    from jixiao.evidence.services import check_evidence_file
+def _save_with_file(row: OrderLog | EscalationStep, upload: File[Any] | None) -> None:
+    """Save an order's history entry or an escalation step with its evidence file, if any: the file checked
+    first (the evidence app's check: size and content), stored under its own name, and removed again if the row
+    is not written."""
+    if upload is not None:
+        from jixiao.evidence.services import check_evidence_file
 
-    name = Path(upload.name or "").name
-    check_evidence_file(upload, name)
-    return name[:255]
+        name = Path(upload.name or "").name
+        check_evidence_file(upload, name)
+        row.file_name = name[:255]
+        row.file.save(row.file_name, upload, save=False)
+    try:
+        row.save()
+    except BaseException:
+        if row.file:
+            row.file.delete(save=False)
+        raise
 
 
 def _log(order: Order, kind: str, *, actor: Any, text: str = "", upload: File[Any] | None = None,
          at: datetime | None = None) -> OrderLog:
     entry = OrderLog(order=order, kind=kind, text=text, by=_user(actor), at=at or timezone.now())
-    name = _file(upload)
-    if upload is not None:
-        entry.file_name = name
-        entry.file.save(name, upload, save=False)
-    try:
-        entry.save()
-    except BaseException:
-        if entry.file:
-            entry.file.delete(save=False)
-        raise
+    _save_with_file(entry, upload)
     return entry
 
 
@@ -1086,18 +1085,9 @@ def do_record_escalation_step(step: EscalationStep, *, actor: Any, record: str,
             raise MonitoringInputError(field=_("what was done"), problem=_("already recorded on %(at)s") % {
                 "at": timezone.localtime(row.at).strftime("%Y-%m-%d")})
         text = _text(_("what was done"), record)
-        name = _file(evidence)
         before = snapshot(row)
         row.record, row.by, row.recorded_at = text, _user(actor), now or timezone.now()
-        if evidence is not None:
-            row.file_name = name
-            row.file.save(name, evidence, save=False)
-        try:
-            row.save()
-        except BaseException:
-            if row.file:
-                row.file.delete(save=False)
-            raise
+        _save_with_file(row, evidence)
         record_event("escalation.record", actor=actor, obj=row, object_repr=f"{escalation} #{row.stage}",
                      before=before, after=snapshot(row))
     return row
