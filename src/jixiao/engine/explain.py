@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from jixiao.engine.anonymity import group_view, pooled_mean
 from jixiao.engine.ruletext import GROUP_NAMES, LANGS, rule_text
 from jixiao.engine.ruletext import number_text as _n
 from jixiao.engine.scheme import Grade, Node
@@ -38,6 +39,8 @@ _T = {
         "rating_value": "综合评分 {v}（{groups}）",
         "group_part": "{g} {m} 分（{n} 人评{trim}，权重 {w}）",
         "trimmed": "，去掉最高最低各 {t} 个",
+        "pooled": "其他评价人 {m} 分（{n} 人评）",
+        "withheld": "另有评价人数不足 {k} 人的评价主体，不单独显示",
         "negotiated": "（协商目标）",
         "adjust": "二、加分与扣分",
         "bonus": "加分：{items} = {raw} 分{capped}，计 {used} 分",
@@ -88,6 +91,8 @@ _T = {
         "rating_value": "combined rating {v} ({groups})",
         "group_part": "{g} {m} ({n} ratings{trim}, weight {w})",
         "trimmed": ", highest and lowest {t} dropped",
+        "pooled": "other raters {m} ({n} ratings)",
+        "withheld": "groups with fewer than {k} ratings are not shown",
         "negotiated": " (negotiated)",
         "adjust": "2. Bonus and penalty",
         "bonus": "Bonus: {items} = {raw}{capped}; counted {used}",
@@ -458,11 +463,21 @@ def _rating_groups(result: ScoreResult, node: Node, i: int, t: dict[str, str], n
     assert rule is not None
     means = result.population.ratings.get(node.code)
     counts = result.population.rating_counts.get(node.code)
+    if means is None or counts is None:
+        return ""
+    # A group left out of the score (anonymity ``exclude``) has a count but no mean: it is withheld too.
+    present = [int(counts[i, gi]) if not np.isnan(means[i, gi]) else 0 for gi in range(len(rule.groups))]
+    anonymity = result.scheme.anonymity
+    view = group_view(rule.group_names, present, anonymity)
     parts = []
-    for gi, (g, w) in enumerate(rule.groups):
-        if means is None or np.isnan(means[i, gi]):
-            continue
-        cnt = int(counts[i, gi]) if counts is not None else 0
+    for gi in view.shown:
+        g, w = rule.groups[gi]
+        cnt = present[gi]
         trim = t["trimmed"].format(t=rule.trim) if rule.trim and cnt > 2 * rule.trim else ""
         parts.append(t["group_part"].format(g=names.get(g, g), m=_n(float(means[i, gi])), n=cnt, trim=trim, w=_n(w)))
+    if view.pool_shown:
+        pool = pooled_mean([float(means[i, gi]) for gi in view.pooled], [present[gi] for gi in view.pooled])
+        parts.append(t["pooled"].format(m=_n(pool), n=sum(present[gi] for gi in view.pooled)))
+    if view.withheld or any(c > 0 and p == 0 for c, p in zip(counts[i], present, strict=True)):
+        parts.append(t["withheld"].format(k=anonymity.k))
     return t["group_sep"].join(parts)

@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from jixiao.engine.anonymity import excluded
 from jixiao.engine.errors import InputError, InputProblem
 from jixiao.engine.scheme import Scheme
 from jixiao.engine.score import Population, subject_points
@@ -396,8 +397,11 @@ def _aggregate_ratings(scheme: Scheme, ui: np.ndarray, ii: np.ndarray, gi: np.nd
         c = np.zeros(n * ng, dtype=np.int64)
         m[k] = total / kept
         c[k] = cnt
-        means[leaf.code] = m.reshape(n, ng)
-        counts[leaf.code] = c.reshape(n, ng)
+        m2, c2 = m.reshape(n, ng), c.reshape(n, ng)
+        # Under ``anonymity.below: exclude`` an anonymous group with fewer than k ratings is left out of the score.
+        m2[excluded(rule.group_names, c2, scheme.anonymity)] = np.nan
+        means[leaf.code] = m2
+        counts[leaf.code] = c2
     return means, counts
 
 

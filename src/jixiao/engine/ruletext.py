@@ -25,10 +25,11 @@ LANGS = ("zh", "en")
 #: Rater groups (评价主体) under their usual codes; other codes are shown as written.
 GROUP_NAMES = {
     "zh": {"superior": "上级", "peer": "同级", "public": "公众", "self": "自评", "subordinate": "下级",
-           "third_party": "第三方", "expert": "专家", "service_object": "服务对象", "deputy": "人大代表"},
+           "third_party": "第三方", "expert": "专家", "service_object": "服务对象", "deputy": "人大代表",
+           "representative": "两代表一委员"},
     "en": {"superior": "superiors", "peer": "peers", "public": "public", "self": "self", "subordinate": "subordinates",
            "third_party": "third party", "expert": "experts", "service_object": "service users",
-           "deputy": "deputies"},
+           "deputy": "deputies", "representative": "deputies and CPPCC members"},
 }
 
 # Keep the English sentences equal to the web's msgids and the Chinese to their msgstr.

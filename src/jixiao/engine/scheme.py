@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from jixiao.engine.anonymity import Anonymity
+
 RULE_TYPES = ("linear", "ratio", "threshold", "bands", "deduction", "rating", "points")
 DIRECTIONS = ("higher", "lower")
 MISSING_POLICIES = ("zero", "exclude")
@@ -25,6 +27,15 @@ class Band:
 
     limit: float
     score: float
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A behaviour-anchored level of a rating scale (行为锚定): what a rater must have seen to give ``score``,
+    e.g. "arrives within 1 h" = 5."""
+
+    score: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,8 @@ class Rule:
     scale: tuple[float, float] | None = None
     groups: tuple[tuple[str, float], ...] = ()
     trim: int = 0
+    #: Rating indicators: the behaviour-anchored levels a rating form offers, best first.
+    anchors: tuple[Anchor, ...] = ()
 
     @property
     def group_names(self) -> tuple[str, ...]:
@@ -74,6 +87,8 @@ class Rule:
             out["groups"] = dict(self.groups)
             if self.trim:
                 out["trim"] = self.trim
+            if self.anchors:
+                out["anchors"] = [{"score": a.score, "text": a.text} for a in self.anchors]
         if self.cap != 1.0:
             out["cap"] = self.cap
         return out
@@ -181,6 +196,7 @@ class Scheme:
     bonus: Adjustment = field(default_factory=Adjustment)
     penalty: Adjustment = field(default_factory=Adjustment)
     veto: Veto = field(default_factory=Veto)
+    anonymity: Anonymity = field(default_factory=Anonymity)
 
     @property
     def nodes(self) -> tuple[Node, ...]:
@@ -234,6 +250,8 @@ class Scheme:
         if self.veto.codes:
             out["veto"] = self.veto.to_dict()
         out["grades"] = [g.to_dict() for g in self.grades]
+        if self.anonymity != Anonymity():
+            out["anonymity"] = self.anonymity.to_dict()
         return out
 
 

@@ -27,6 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jixiao.engine.anonymity import BELOW_POLICIES, DEFAULT_K, DEFAULT_OPEN, Anonymity
 from jixiao.engine.errors import SchemeError
 from jixiao.engine.scheme import (
     DATA_SOURCES,
@@ -37,6 +38,7 @@ from jixiao.engine.scheme import (
     RESERVED_CODES,
     RULE_TYPES,
     Adjustment,
+    Anchor,
     Band,
     Grade,
     Node,
@@ -49,7 +51,7 @@ _CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,63}$")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,99}$")
 
 _SCHEME_KEYS = {"id", "name", "description", "scale", "missing", "ranking", "tree", "bonus", "penalty",
-                "veto", "grades"}
+                "veto", "grades", "anonymity"}
 _NODE_KEYS = {"code", "name", "description", "unit", "weight", "only", "rule", "children", "kind", "source",
               "range"}
 _RULE_KEYS: dict[str, set[str]] = {
@@ -58,7 +60,7 @@ _RULE_KEYS: dict[str, set[str]] = {
     "threshold": {"target", "partial"},
     "bands": {"bands", "otherwise"},
     "deduction": {"per"},
-    "rating": {"scale", "groups", "trim"},
+    "rating": {"scale", "groups", "trim", "anchors"},
     "points": set(),
 }
 _RULE_COMMON = {"type", "cap", "direction"}
@@ -233,6 +235,8 @@ def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
             p.add(f"{where}.trim", f"must be a whole number >= 0, not {trim!r}")
             trim = 0
         kwargs["trim"] = trim
+        if "anchors" in raw:
+            kwargs["anchors"] = _parse_anchors(p, f"{where}.anchors", raw["anchors"], kwargs.get("scale"))
     if explicit_dir and rtype in ("deduction", "rating", "points"):
         p.add(f"{where}.direction", f"has no meaning for type {rtype}")
     kwargs["direction"] = direction
@@ -346,6 +350,50 @@ def _parse_names(p: _Problems, where: str, raw: Mapping[str, Any], codes: tuple[
     return {str(k): str(v) for k, v in names.items()}
 
 
+def _parse_anchors(p: _Problems, where: str, raw: object, scale: tuple[float, float] | None
+                   ) -> tuple[Anchor, ...]:
+    """Behaviour-anchored levels: a list of {score, text}, scores on the scale and distinct; kept best first."""
+    if not isinstance(raw, list) or not raw:
+        p.add(where, "must be a list of {score, text}")
+        return ()
+    out: list[Anchor] = []
+    for i, item in enumerate(raw):
+        aw = f"{where}[{i}]"
+        if not isinstance(item, Mapping):
+            p.add(aw, "must be a mapping {score, text}")
+            continue
+        _unknown(p, aw, item, {"score", "text"})
+        score = _number(p, aw, item, "score", required=True)
+        text = _text(p, aw, item, "text", required=True)
+        if score is not None and scale is not None and not scale[0] <= score <= scale[1]:
+            p.add(f"{aw}.score", f"{score:g} is outside the scale [{scale[0]:g}, {scale[1]:g}]")
+        elif score is not None and any(a.score == score for a in out):
+            p.add(f"{aw}.score", f"{score:g} is anchored twice")
+        elif score is not None and text is not None:
+            out.append(Anchor(score, text))
+    return tuple(sorted(out, key=lambda a: -a.score))
+
+
+def _parse_anonymity(p: _Problems, raw: object) -> Anonymity:
+    """``anonymity: {k, below, open}``; absent: k = 3, hide, open = superior and self."""
+    if raw is None:
+        return Anonymity()
+    if not isinstance(raw, Mapping):
+        p.add("anonymity", "must be a mapping {k, below, open}")
+        return Anonymity()
+    _unknown(p, "anonymity", raw, {"k", "below", "open"})
+    k = raw.get("k", DEFAULT_K)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        p.add("anonymity.k", f"must be a whole number >= 1, not {k!r}")
+        k = DEFAULT_K
+    below = _choice(p, "anonymity", raw, "below", BELOW_POLICIES, "hide") or "hide"
+    open_raw = raw.get("open", list(DEFAULT_OPEN))
+    if not isinstance(open_raw, list) or not all(isinstance(g, str) for g in open_raw):
+        p.add("anonymity.open", "must be a list of rater groups")
+        open_raw = list(DEFAULT_OPEN)
+    return Anonymity(k=k, below=below, open=tuple(open_raw))
+
+
 def parse_scheme(raw: object) -> Scheme:
     """Validate a scheme mapping (as read from YAML) and build a ``Scheme``.
 
@@ -421,10 +469,11 @@ def parse_scheme(raw: object) -> Scheme:
                 p.add("veto.grade", f"{vgrade!r} is not one of the grades ({', '.join(g.name for g in grades)})")
             veto = Veto(vcodes, vgrade, _parse_names(p, "veto", vraw, vcodes))
 
+    anonymity = _parse_anonymity(p, raw.get("anonymity"))
     if p.items:
         raise SchemeError(p.items)
     assert sid is not None and name is not None and scale is not None
     assert missing is not None and ranking is not None
     return Scheme(id=sid, name=name, description=_text(p, "", raw, "description"), scale=scale,
                   missing=missing, ranking=ranking, tree=tree, grades=tuple(grades),
-                  bonus=adjustments["bonus"], penalty=adjustments["penalty"], veto=veto)
+                  bonus=adjustments["bonus"], penalty=adjustments["penalty"], veto=veto, anonymity=anonymity)
