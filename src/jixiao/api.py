@@ -166,6 +166,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.indicators.api import router as indicators_router
     from jixiao.monitoring.api import router as monitoring_router
     from jixiao.org.api import router as org_router
+    from jixiao.ratings.api import router as ratings_router
     from jixiao.results.api import router as results_router
     from jixiao.review.api import router as review_router
     from jixiao.schemes.api import router as schemes_router
@@ -184,3 +185,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/imports", imports_router)
     target.add_router("/inbox", inbox_router)
     target.add_router("/monitoring", monitoring_router)
+    target.add_router("/ratings", ratings_router)

@@ -9,6 +9,7 @@ from jixiao.core.views import healthz
 
 urlpatterns = [
     path("", include("jixiao.portal.urls")),
+    path("", include("jixiao.ratings.urls")),
     path("app/", include("jixiao.web.urls")),
     path("app/", include("jixiao.cycles.urls")),
     path("app/", include("jixiao.results.urls")),

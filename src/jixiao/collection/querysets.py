@@ -7,7 +7,8 @@
   - the office's items (bonus, penalty, veto, expert points, values from automatic sources;
     ``jixiao.engine.values.is_office_item``): by the office only, whatever the unit's approval state.
 - targets: seen like values; set by the office while the cycle is a draft or open.
-- ratings: the office and auditors see all; a rater sees and changes only their own, while open.
+- ratings: the office and auditors see all, and the office enters a panel's; a rater sees the ratings entered in
+  their account's name and rates only through their assignments (``jixiao.ratings``).
 """
 
 from __future__ import annotations
@@ -86,10 +87,10 @@ class RatingQuerySet(RestrictedQuerySet):
             if role == Role.RATER:
                 return self.filter(rater_user=user)
             return self.none()
+        # Raters rate through their assignments (``jixiao.ratings``), in the group the office set; the free entry of
+        # a rating is the office's (a panel's scores).
         if role == Role.ADMIN:
             return self.filter(OPEN)
-        if role == Role.RATER:
-            return self.filter(OPEN, rater_user=user)
         return self.none()
 
 
@@ -128,6 +129,6 @@ def writable_subjects(user: Any, kind: str) -> Any:
     elif kind == "target":
         if role == Role.ADMIN:
             return subjects.filter(cycle__state__in=[CycleState.DRAFT, CycleState.OPEN])
-    elif kind == "rating" and role in (Role.ADMIN, Role.RATER):
+    elif kind == "rating" and role == Role.ADMIN:
         return subjects.filter(OPEN)
     return subjects.none()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,9 @@ class Person(models.Model):
     post_type = models.CharField(_("post type"), max_length=16, choices=PostType.choices)
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="staff", verbose_name=_("unit"))
     active = models.BooleanField(_("active"), default=True)
+    #: The staff member's own account, if they have one: through it they see their own appraisal result.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                related_name="person", verbose_name=_("account"))
 
     objects = PersonQuerySet.as_manager()
 
