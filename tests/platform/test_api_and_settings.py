@@ -66,18 +66,17 @@ def test_units_and_indicators_are_listed(world: Any) -> None:
     assert {i["code"] for i in _client("rater").get("/api/indicators/").json()} >= {"RESP", "LEAD", "MAJOR"}
 
 
-def test_a_rater_rates_in_their_own_name_only_while_open(world: Any) -> None:
-    rater = world.personas["rater"]
-    rating = do_set_rating(
-        world.subject(world.open, world.unit_b), "LEAD", "peer", 77, actor=rater, rater="someone-else"
-    )
-    assert (rating.rater, rating.rater_user) == ("rater", rater)
+def test_the_office_enters_a_panels_rating_and_a_rater_rates_only_through_an_assignment(world: Any) -> None:
+    subject = world.subject(world.open, world.unit_b)
+    rating = do_set_rating(subject, "LEAD", "peer", 77, actor=world.personas["admin"], rater="专家组-1")
+    assert (rating.rater, rating.rater_user) == ("专家组-1", None)
     with pytest.raises(CycleStateError):
-        do_set_rating(world.subject(world.published, world.unit_b), "LEAD", "peer", 77, actor=rater)
-    with pytest.raises(PermissionDeniedError):
-        do_set_rating(
-            world.subject(world.open, world.unit_b), "LEAD", "peer", 77, actor=world.personas["operator_b"]
-        )
+        do_set_rating(world.subject(world.published, world.unit_b), "LEAD", "peer", 77, actor=world.personas["admin"],
+                      rater="专家组-1")
+    for persona in ("rater", "operator_b"):
+        # A rater does not pick a group of their own: the office assigns one (jixiao.ratings).
+        with pytest.raises(PermissionDeniedError):
+            do_set_rating(subject, "LEAD", "peer", 77, actor=world.personas[persona])
 
 
 def test_negotiated_targets_are_the_offices(world: Any) -> None:

@@ -70,6 +70,9 @@ EXPECTED_ERRORS = {
     ("post", "/api/monitoring/orders/{id}/acknowledge"): {401, 403, 404, 409, 422},
     ("post", "/api/monitoring/orders/{id}/submit"): {401, 403, 404, 409, 422},
     ("get", "/api/monitoring/{cycle}/escalations"): {401},
+    ("get", "/api/ratings/tasks"): {401},
+    ("post", "/api/ratings/tasks/{id}"): {401, 403, 404, 409, 422},
+    ("get", "/api/ratings/{cycle}/results/{unit}"): {401, 404},
 }
 
 
@@ -283,6 +286,9 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/monitoring/orders/{id}/acknowledge": [{"path_parameters": {"id": 1}, "body": {"plan": "加快支付"}}],
         "/api/monitoring/orders/{id}/submit": [{"path_parameters": {"id": 1}, "body": {"summary": "已追平"}}],
         "/api/monitoring/{cycle}/escalations": [{"path_parameters": {"cycle": c}} for c in cycles],
+        "/api/ratings/tasks/{id}": [{"path_parameters": {"id": 1}, "body": {"answers": {"LEAD": 80}}}],
+        "/api/ratings/{cycle}/results/{unit}": [{"path_parameters": {"cycle": c, "unit": u}} for c in cycles
+                                                for u in ("A", "B")],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }

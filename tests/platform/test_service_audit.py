@@ -248,8 +248,7 @@ SERVICES: list[Audited] = [
     Audited(
         "do_set_rating",
         "rating.set",
-        lambda w, tmp: call(w.subject(w.open, w.unit_b), "LEAD", "public", 91),
-        actor="rater",
+        lambda w, tmp: call(w.subject(w.open, w.unit_b), "LEAD", "public", 91, rater="专家组-1"),
     ),
     Audited(
         "do_import_values",
@@ -418,6 +417,16 @@ SERVICES: list[Audited] = [
             lambda w, tmp: call(w.subject(w.open, w.unit_a), "EXEC", 2, reason="连续两季度未整改")),
     Audited("do_record_escalation_step", "escalation.record",
             lambda w, tmp: call(_step(w), record="已发书面预警函")),
+    # ratings
+    Audited("do_create_campaign", "campaign.created", lambda w, tmp: call(w.open, "2026年度领导评价")),
+    Audited("do_assign_raters", "campaign.assigned",
+            lambda w, tmp: call(_campaign(w), [_rater(w, "public", invitee="市人大代表 张某")])),
+    Audited("do_open_campaign", "campaign.opened", lambda w, tmp: call(_campaign(w, assigned=True))),
+    Audited("do_remind_raters", "campaign.reminded", lambda w, tmp: call(_campaign(w, opened=True))),
+    Audited("do_close_campaign", "campaign.closed", lambda w, tmp: call(_campaign(w, opened=True))),
+    Audited("do_submit_rating", "assignment.submitted",
+            lambda w, tmp: call(_campaign(w, opened=True).assignments.get(), {"LEAD": 77}), actor="rater"),
+    Audited("do_tally_votes", ("value.import", "campaign.tallied"), lambda w, tmp: call(_voted(w))),
     # results
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes
@@ -425,6 +434,32 @@ SERVICES: list[Audited] = [
 ]
 
 DECLARED = {d.service: d for d in SERVICES}
+
+
+def _rater(w: Any, group: str, account: Any = None, invitee: str = "") -> Any:
+    from jixiao.ratings.services import Rater
+
+    return Rater(w.subject(w.open, w.unit_a), group, account, invitee)
+
+
+def _campaign(w: Any, *, assigned: bool = False, opened: bool = False, kind: str = "rating",
+              indicator: str = "") -> Any:
+    from jixiao.ratings.services import do_assign_raters, do_create_campaign, do_open_campaign
+
+    campaign = do_create_campaign(w.open, "年度评价", actor=None, kind=kind, indicator=indicator)
+    if assigned or opened:
+        do_assign_raters(campaign, [_rater(w, "peer", w.personas["rater"])], actor=None)
+    if opened:
+        do_open_campaign(campaign, actor=None)
+    return campaign
+
+
+def _voted(w: Any) -> Any:
+    from jixiao.ratings.services import do_submit_rating
+
+    campaign = _campaign(w, opened=True, kind="democratic", indicator="RESP")
+    do_submit_rating(campaign.assignments.get(), {"vote": "competent"}, actor=w.personas["rater"])
+    return campaign
 
 
 @pytest.fixture(autouse=True)
