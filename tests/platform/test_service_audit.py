@@ -383,6 +383,8 @@ SERVICES: list[Audited] = [
         "person.import",
         lambda w, tmp: call(_file(tmp, "人员.csv", "code,name,post_type,unit", "P-1,李四,service,B")),
     ),
+    Audited("do_link_person", "person.link",
+            lambda w, tmp: call(_person(w), w.personas["rater"])),
     Audited(
         "do_load_staff",
         "person.import",
@@ -434,6 +436,12 @@ SERVICES: list[Audited] = [
 ]
 
 DECLARED = {d.service: d for d in SERVICES}
+
+
+def _person(w: Any) -> Any:
+    from jixiao.org.services import do_create_person
+
+    return do_create_person("P-9", "赵六", "service", w.unit_a, actor=None)
 
 
 def _rater(w: Any, group: str, account: Any = None, invitee: str = "") -> Any:

@@ -12,7 +12,7 @@ from jixiao.accounts.choices import Role
 from jixiao.accounts.querysets import role_of, unit_scope
 from jixiao.core.choices import Action
 from jixiao.core.querysets import RestrictedQuerySet
-from jixiao.cycles.choices import PUBLIC_STATES, CycleState
+from jixiao.cycles.choices import PUBLIC_STATES, CycleState, SubjectKind
 
 
 class CycleQuerySet(RestrictedQuerySet):
@@ -30,7 +30,8 @@ class CycleQuerySet(RestrictedQuerySet):
         if role == Role.AUDITOR:
             return self.all()
         if role == Role.PUBLIC:
-            return self.filter(state__in=PUBLIC_STATES)
+            # Staff appraisal (a cycle of people) is never public.
+            return self.filter(state__in=PUBLIC_STATES).exclude(subject_kind=SubjectKind.PERSON)
         return self.exclude(state=CycleState.DRAFT)
 
 
@@ -46,7 +47,8 @@ class SubjectQuerySet(RestrictedQuerySet):
             return self.all()
         if action != Action.VIEW:
             return self.none()
-        published = Q(cycle__state__in=PUBLIC_STATES)
+        # Staff appraisal is not published: the people assessed are not listed to the public.
+        published = Q(cycle__state__in=PUBLIC_STATES, person__isnull=True)
         if role == Role.AUDITOR:
             return self.all()
         if role == Role.RATER:

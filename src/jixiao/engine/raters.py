@@ -28,16 +28,19 @@ HALO = 0.01
 MIN_ITEMS = 3
 #: A rater three times as far from the others as the typical rater is far from everyone.
 FAR = 3.0
+#: Fewer compared ratings than this say too little about a rater to flag them.
+MIN_RATINGS = 3
 
 
 def rater_quality(rater: Sequence[str], subject: Sequence[str], indicator: Sequence[str], group: Sequence[str],
                   x: Sequence[float], *, lenient: float = LENIENT, halo: float = HALO, min_items: int = MIN_ITEMS,
-                  far: float = FAR) -> pl.DataFrame:
+                  far: float = FAR, min_ratings: int = MIN_RATINGS) -> pl.DataFrame:
     """One row per rater: ``rater, group, ratings, mean, bias, spread, distance, flags`` (flags: a list of
-    ``lenient``, ``severe``, ``halo``, ``far``). ``x`` are scores as fractions of their scale.
+    ``lenient``, ``severe``, ``halo``, ``far``; none for a rater with fewer than ``min_ratings`` ratings that have
+    other raters beside them). ``x`` are scores as fractions of their scale.
 
     >>> q = rater_quality(["a", "b", "c", "a", "b", "c"], ["U1"] * 3 + ["U2"] * 3, ["I"] * 6, ["peer"] * 6,
-    ...                   [0.9, 0.5, 0.5, 0.8, 0.4, 0.4])
+    ...                   [0.9, 0.5, 0.5, 0.8, 0.4, 0.4], min_ratings=2)
     >>> q.select("rater", "bias").rows()
     [('a', 0.4), ('b', -0.2), ('c', -0.2)]
     >>> q.filter(pl.col("rater") == "a")["flags"].to_list()
@@ -60,7 +63,7 @@ def rater_quality(rater: Sequence[str], subject: Sequence[str], indicator: Seque
     f = f.with_columns((pl.col("x") - pl.col("others")).alias("d"))
     per = f.group_by("rater", "group").agg(
         pl.len().alias("ratings"), pl.col("x").mean().alias("mean"), pl.col("d").mean().alias("bias"),
-        pl.col("d").abs().mean().alias("_abs"))
+        pl.col("d").abs().mean().alias("_abs"), pl.col("d").count().alias("_compared"))
     spread = (f.group_by("rater", "subject").agg(pl.col("x").std(ddof=0).alias("sd"), pl.len().alias("k"))
               .filter(pl.col("k") >= min_items).group_by("rater").agg(pl.col("sd").mean().alias("spread")))
     per = per.join(spread, on="rater", how="left")
@@ -73,5 +76,6 @@ def rater_quality(rater: Sequence[str], subject: Sequence[str], indicator: Seque
         pl.when(pl.col("spread") < halo).then(pl.lit("halo")),
         pl.when(pl.col("distance") > far).then(pl.lit("far")),
     ).list.drop_nulls()
+    flags = pl.when(pl.col("_compared") >= min_ratings).then(flags).otherwise(pl.lit([], pl.List(pl.String())))
     per = per.with_columns(flags.alias("flags"), pl.col("bias").round(6), pl.col("mean").round(6))
     return per.select(list(schema)).cast(schema).sort("rater", "group")

@@ -26,6 +26,7 @@ from jixiao.engine.schemefile import template_text
 from jixiao.org.choices import Level, PostType
 from jixiao.org.models import Unit
 from jixiao.org.services import do_create_category, do_create_unit, do_load_staff
+from jixiao.ratings.demo import load_demo_appraisal, load_demo_campaign
 from jixiao.results.services import do_compute_cycle
 from jixiao.schemes.services import do_import_scheme
 
@@ -77,6 +78,7 @@ ACCOUNTS = [
     Account("leader", Role.LEADER, "SFS-D01", "东城区负责人：可查看本区及所属街道"),
     Account("director", Role.LEADER, "SFS-A01", "市场监督管理局局长：审核本局报送的数据"),
     Account("rater", Role.RATER, "", "评价人：只能看到并修改自己的评分"),
+    *(Account(f"peer{k}", Role.RATER, "", f"同级评价人{k}：只看到分配给自己的评价任务") for k in range(1, 5)),
     Account("auditor", Role.AUDITOR, "", "审计：只读，可查看审计日志"),
 ]
 
@@ -502,6 +504,9 @@ def load_demo(stdout: Any = None) -> bool:
     _import_jobs(this)
     _approval(this)
     _monitoring(rng, this, skills)
+    office = User.objects.get(username="office")
+    load_demo_campaign(this, rng, office)
+    load_demo_appraisal(rng, office)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
         stdout.write(

@@ -358,6 +358,19 @@ def _apply_unit_rows(
     return created, updated, unchanged
 
 
+def do_link_person(person: Person, user: Any, *, actor: Any) -> Person:
+    """Link a staff member to their own account (or unlink with ``user`` None): through it they see their own
+    appraisal result, and nobody else's."""
+    with transaction.atomic():
+        person = Person.objects.get_for(actor, Action.CHANGE, pk=person.pk)
+        before = snapshot(person)
+        person.user = user
+        validate(person)
+        person.save(update_fields=["user"])
+        record_event("person.link", actor=actor, obj=person, before=before, after=snapshot(person))
+    return person
+
+
 def do_import_units(path: str | Path, *, actor: Any) -> dict[str, int]:
     """Import units (``code, name, level, parent, category``), all or nothing. A row whose code exists
     updates that unit, and a new parent moves it with its whole subtree (the same steps as

@@ -55,7 +55,8 @@ class Assignment(models.Model):
     """One rater's task (评价任务): rate ``subject`` in ``group`` of ``campaign``. The rater is an account, or an
     outside rater without one (人大代表、专家、服务对象) who opens the invitation link with ``token``. The group is
     fixed here by the office, never chosen by the rater. ``key`` is the name the ratings carry in the engine's
-    input: it names no person."""
+    input: the same for all of one rater's assignments in a campaign (so rater quality can follow a rater), and
+    it names no person."""
 
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="assignments", verbose_name=_("campaign"))
     subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="assignments",
@@ -82,8 +83,8 @@ class Assignment(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["campaign", "subject", "rater"], name="ratings_assignment_once",
                                     violation_error_message=_("This rater is already assigned to this subject.")),
-            models.UniqueConstraint(fields=["campaign", "key"], name="ratings_assignment_key_unique",
-                                    violation_error_message=_("Two assignments of a campaign share a key.")),
+            models.UniqueConstraint(fields=["campaign", "subject", "key"], name="ratings_assignment_key_once",
+                                    violation_error_message=_("This rater is already assigned to this subject.")),
             models.CheckConstraint(condition=models.Q(rater__isnull=False) | ~models.Q(invitee=""),
                                    name="ratings_assignment_has_rater",
                                    violation_error_message=_("Give a rater account or an invited rater.")),

@@ -146,8 +146,12 @@ def do_assign_raters(campaign: Campaign, raters: Iterable[Rater], *, actor: Any)
         _require(campaign, "assign")
         allowed = set(groups_of(campaign)) if campaign.kind == CampaignKind.RATING else None
         subjects = set(Subject.objects.filter(cycle_id=campaign.cycle_id).values_list("pk", flat=True))
-        taken = set(campaign.assignments.exclude(rater=None).values_list("subject_id", "rater_id"))
-        keys = set(campaign.assignments.values_list("key", flat=True))
+        # One key per rater of the campaign (an account, or an outside rater by name): rater quality follows it.
+        key_of: dict[Any, str] = {}
+        for rater_id, invitee, key in campaign.assignments.values_list("rater_id", "invitee", "key"):
+            key_of[rater_id if rater_id is not None else invitee] = key
+        keys = set(key_of.values())
+        taken = set(campaign.assignments.values_list("subject_id", "key"))
         rows: list[Assignment] = []
         for n, r in enumerate(raters, start=1):
             where = _("assignment %(n)s") % {"n": n}
@@ -162,12 +166,13 @@ def do_assign_raters(campaign: Campaign, raters: Iterable[Rater], *, actor: Any)
                 raise RatingInputError(field=where, problem=_("the rater group is empty"))
             if r.account is None and not r.invitee.strip():
                 raise RatingInputError(field=where, problem=_("give a rater account or an invited rater's name"))
-            if r.account is not None:
-                if (r.subject.pk, r.account.pk) in taken:
-                    raise RatingInputError(field=where, problem=_("%(u)s is already assigned to %(s)s")
-                                           % {"u": r.account.get_username(), "s": r.subject.name})
-                taken.add((r.subject.pk, r.account.pk))
-            key = _new_key(keys)
+            who = r.account.pk if r.account is not None else r.invitee.strip()[:200]
+            key = key_of.get(who) or key_of.setdefault(who, _new_key(keys))
+            if (r.subject.pk, key) in taken:
+                name = r.account.get_username() if r.account is not None else r.invitee.strip()
+                raise RatingInputError(field=where, problem=_("%(u)s is already assigned to %(s)s")
+                                       % {"u": name, "s": r.subject.name})
+            taken.add((r.subject.pk, key))
             rows.append(Assignment(campaign=campaign, subject=r.subject, group=r.group, rater=r.account,
                                    invitee=r.invitee.strip()[:200], key=key))
         if not rows:

@@ -1,5 +1,6 @@
-"""Access to results: everyone sees published results; before publication the office and auditors
-see all, leaders their units and descendants, operators their own units (once the cycle is closed)."""
+"""Access to results: everyone sees published results of units; before publication the office and auditors
+see all, leaders their units and descendants, operators their own units (once the cycle is closed). A person's
+result (staff appraisal) is seen by the person, by the leaders of their unit and by the office and auditors only."""
 
 from __future__ import annotations
 
@@ -24,14 +25,23 @@ class ResultQuerySet(RestrictedQuerySet):
         if action != Action.VIEW:
             return self.none()
         role = role_of(user)
-        published = Q(cycle__state__in=PUBLIC_STATES)
         if role in (Role.ADMIN, Role.AUDITOR):
             return self.all()
+        # A person's result (staff appraisal) is never public: the person sees their own, a leader their units'
+        # people, once the cycle is closed; nobody else.
+        person = Q(subject__person__isnull=False)
+        settled = Q(cycle__state__in=PUBLIC_STATES) | Q(cycle__state=CycleState.CLOSED)
+        published = ~person & Q(cycle__state__in=PUBLIC_STATES)
+        if role == Role.PUBLIC:
+            return self.filter(published)
+        own = person & settled & Q(subject__person__user=user)
         if role in (Role.OPERATOR, Role.LEADER):
-            return self.filter(
-                published | Q(cycle__state=CycleState.CLOSED, subject__unit_id__in=unit_scope(user))
-            )
-        return self.filter(published)
+            units = Q(subject__unit_id__in=unit_scope(user))
+            mine = published | (~person & units & Q(cycle__state=CycleState.CLOSED)) | own
+            if role == Role.LEADER:
+                mine |= person & settled & units
+            return self.filter(mine)
+        return self.filter(published | own)
 
 
 class ResultVersionQuerySet(RestrictedQuerySet):
