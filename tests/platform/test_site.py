@@ -75,7 +75,8 @@ def test_back_office_lists_take_a_bounded_number_of_queries(world: Any, url: str
                                                             django_assert_max_num_queries: Any) -> None:
     client = Client()
     client.login(username="office", password=PASSWORD)
-    with django_assert_max_num_queries(30):  # permission checks for the sidebar, then one page
+    # One permission check per model of the sidebar (a fixed cost that grows with the apps), then one page.
+    with django_assert_max_num_queries(32):
         assert client.get(url).status_code == 200
 
 

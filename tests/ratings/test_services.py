@@ -65,10 +65,10 @@ def test_the_office_cannot_assign_a_group_the_indicators_do_not_have_or_a_rater_
     admin, rater = world.personas["admin"], world.personas["rater"]
     subject = world.subject(world.open, world.unit_a)
     campaign = campaign_for(world)
-    with pytest.raises(RatingInputError, match="not a rater group"):
+    with pytest.raises(RatingInputError, match="不是本次评价指标的评价主体"):
         do_assign_raters(campaign, [Rater(subject, "friends", rater)], actor=admin)
     do_assign_raters(campaign, [Rater(subject, "peer", rater)], actor=admin)
-    with pytest.raises(RatingInputError, match="already assigned"):
+    with pytest.raises(RatingInputError, match="已被分配评价"):
         do_assign_raters(campaign, [Rater(subject, "public", rater)], actor=admin)
     with pytest.raises(NotFoundError):  # a campaign being prepared is the office's alone
         do_assign_raters(campaign, [Rater(subject, "peer", world.personas["auditor"])],
@@ -87,12 +87,12 @@ def test_an_outside_rater_rates_through_their_link_only_once_and_before_the_dead
     do_open_campaign(campaign, actor=admin)
     with pytest.raises(InvitationError):
         do_submit_rating(a, {"LEAD": 80}, actor=None, token=b.token)  # another's link
-    with pytest.raises(RatingInputError, match="outside the scale"):
+    with pytest.raises(RatingInputError, match="超出评分范围"):
         do_submit_rating(a, {"LEAD": 180}, actor=None, token=a.token)
     do_submit_rating(a, {"LEAD": 80}, actor=None, token=a.token)
     with pytest.raises(AssignmentDoneError):
         do_submit_rating(a, {"LEAD": 81}, actor=None, token=a.token)
-    with pytest.raises(CampaignStateError, match="deadline"):
+    with pytest.raises(CampaignStateError, match="已过截止时间"):
         do_submit_rating(b, {"LEAD": 70}, actor=None, token=b.token, now=timezone.now() + timedelta(days=4))
     assert [(p["group"], p["assigned"], p["done"], p["invited_pending"]) for p in completion(campaign)] == [
         ("public", 2, 1, 1)]
@@ -106,7 +106,7 @@ def test_a_campaign_opens_only_in_an_open_cycle_with_raters(world: Any) -> None:
     with pytest.raises(CycleStateError):
         do_create_campaign(world.published, "x", actor=admin)
     campaign = campaign_for(world)
-    with pytest.raises(RatingInputError, match="assign raters"):
+    with pytest.raises(RatingInputError, match="请先分配评价人"):
         do_open_campaign(campaign, actor=admin)
 
 
@@ -164,3 +164,19 @@ def test_group_results_show_only_groups_of_k_and_their_comments_without_names(wo
     assert shown["public"] == (4, round((88 + 61 + 62 + 63) / 4, 2))
     assert shown["peer"][0] == 3
     assert data.comments == ["意见61", "意见62", "意见63"]  # the peer group's one comment is withheld
+
+
+@pytest.mark.parametrize(("name", "dimensions"), [
+    ("staff-annual", ["MORAL", "ABILITY", "DILIGENCE", "WORK", "CLEAN"]),
+    ("cadre-annual", ["POLITICS", "LEADERSHIP", "RESULTS", "INTEGRITY", "CONDUCT"]),
+])
+def test_the_staff_appraisal_schemes_read_with_four_grades_and_a_quota(name: str, dimensions: list[str]) -> None:
+    from importlib import resources
+
+    from jixiao.engine.schemefile import read_scheme_text
+
+    scheme = read_scheme_text((resources.files("jixiao.ratings") / "schemes" / f"{name}.yaml").read_text("utf-8"))
+    assert [n.code for n in scheme.tree] == dimensions
+    assert [(g.name, g.quota) for g in scheme.grades] == [("优秀", 0.15), ("称职", None), ("基本称职", None),
+                                                          ("不称职", None)]
+    assert scheme.anonymity.k == 3

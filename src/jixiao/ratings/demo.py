@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 from django.utils import timezone
@@ -16,7 +17,6 @@ from jixiao.collection.services import do_load_values
 from jixiao.cycles.choices import SubjectKind
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
-from jixiao.engine.schemefile import template_text
 from jixiao.org.models import Person
 from jixiao.org.services import do_link_person
 from jixiao.ratings.choices import CampaignKind
@@ -61,7 +61,9 @@ def load_demo_campaign(cycle: Cycle, rng: random.Random, office: Any) -> None:
         if task.rater is None and k % 7 == 3:
             continue  # a representative's link not used yet
         lenient = task.rater is not None and task.rater.username == "peer1"
-        score = 96.0 if lenient else round(min(100.0, max(40.0, rng.gauss(skill[task.subject_id], 6))))
+        # The form offers the described levels of EVAL: the nearest to what this rater saw.
+        seen = rng.gauss(skill[task.subject_id], 6)
+        score = 95.0 if lenient else min((95.0, 85.0, 75.0, 60.0, 40.0), key=lambda level: abs(level - seen))
         comment = rng.choice(COMMENTS) if rng.random() < 0.5 else ""
         do_submit_rating(task, {"EVAL": score}, actor=task.rater, token="" if task.rater else task.token,
                          comment=comment, now=_at("2026-11-20T10:00"))
@@ -72,7 +74,10 @@ def load_demo_appraisal(rng: random.Random, office: Any) -> Cycle:
     """SFS-2025-STAFF: the staff of five departments (the market regulator, ecology, urban management, transport,
     emergency management) appraised with ``staff-annual``: 360 ratings of 德 (the director as superior, colleagues
     as peers, by link), a democratic appraisal tallied into 勤, the other values loaded; closed and scored."""
-    scheme = do_import_scheme(template_text("staff-annual"), actor=None)
+    # The staff appraisal schemes (staff-annual, cadre-annual) ship with this app until the template examples
+    # (examples/generate.py) make people as well as units.
+    text = (resources.files("jixiao.ratings") / "schemes" / "staff-annual.yaml").read_text(encoding="utf-8")
+    scheme = do_import_scheme(text, actor=None)
     people = list(Person.objects.filter(unit__code__in=[f"SFS-A{k:02}" for k in range(1, 6)]).order_by("code"))
     cycle = do_create_cycle("SFS-2025-STAFF", "示范市2025年度工作人员考核（部分市直部门）", scheme, actor=office,
                             year=2025, subject_kind=SubjectKind.PERSON, people=people)
