@@ -256,6 +256,7 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_BEAT_SCHEDULE = {
     "review-deadlines": {"task": "jixiao.review.run_deadlines", "schedule": 60.0},
     "monitoring": {"task": "jixiao.monitoring.run", "schedule": 3600.0},
+    "rating-reminders": {"task": "jixiao.ratings.remind", "schedule": 3600.0},
 }
 
 # The cache: Redis in production (REDIS_URL); in the embedded default files in the data folder, which every

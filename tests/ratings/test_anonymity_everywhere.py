@@ -93,3 +93,27 @@ def test_a_unit_sees_no_other_units_results_and_a_rater_none(rated: Any) -> None
     explanation = client_for(rated, "admin").get("/api/cycles/2026/results/A").json()["text"]
     assert "上级 85 分" in explanation
     assert "评价人数不足 3 人" in explanation
+
+
+@pytest.mark.parametrize("persona", ["operator_a", "operator_b", "leader", "rater", "public"])
+def test_the_campaign_page_and_its_export_are_the_offices(rated: Any, persona: str) -> None:
+    from jixiao.ratings.models import Campaign
+
+    pk = Campaign.objects.get().pk
+    client = client_for(rated, persona)
+    for url in (f"/app/ratings/campaign/{pk}/", f"/app/ratings/campaign/{pk}/?export=assignments",
+                "/app/ratings/2026/campaigns/"):
+        body = text_of(client.get(url))
+        for secret in SECRETS:
+            assert secret not in body, f"{persona} sees {secret!r} at {url}"
+
+
+def test_the_office_exports_the_invitation_links_to_send(rated: Any) -> None:
+    from jixiao.ratings.models import Campaign
+
+    campaign = Campaign.objects.get()
+    response = client_for(rated, "admin").get(f"/app/ratings/campaign/{campaign.pk}/?export=assignments")
+    text = text_of(response)
+    assert "市人大代表 张某" in text  # the office knows whom it invited
+    # The deputy has rated: their link is spent and not exported again; the pending accounts have no link.
+    assert "/rate/" not in text

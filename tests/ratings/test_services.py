@@ -180,3 +180,20 @@ def test_the_staff_appraisal_schemes_read_with_four_grades_and_a_quota(name: str
     assert [(g.name, g.quota) for g in scheme.grades] == [("优秀", 0.15), ("称职", None), ("基本称职", None),
                                                           ("不称职", None)]
     assert scheme.anonymity.k == 3
+
+
+def test_the_scheduled_reminder_runs_within_three_days_of_the_deadline_once_a_day(world: Any) -> None:
+    from jixiao.ratings.services import remind_due_campaigns
+
+    admin = world.personas["admin"]
+    [r1] = peers(1)
+    deadline = timezone.now() + timedelta(days=10)
+    campaign = campaign_for(world, deadline=deadline)
+    do_assign_raters(campaign, [Rater(world.subject(world.open, world.unit_a), "peer", r1)], actor=admin)
+    do_open_campaign(campaign, actor=admin)
+    assert remind_due_campaigns(deadline - timedelta(days=5)) == []
+    assert remind_due_campaigns(deadline - timedelta(days=2)) == [campaign.name]
+    assert remind_due_campaigns(deadline - timedelta(days=2) + timedelta(hours=5)) == []  # once a day
+    assert remind_due_campaigns(deadline - timedelta(hours=20)) == [campaign.name]
+    assert remind_due_campaigns(deadline + timedelta(hours=1)) == []  # past the deadline
+    assert Notice.objects.filter(recipient=r1).count() == 3  # opened, and two reminders

@@ -11,7 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -236,6 +236,25 @@ def do_remind_raters(campaign: Campaign, *, actor: Any, now: datetime | None = N
         record_event(RatingsAction.REMINDED, actor=actor, obj=campaign,
                      after={"accounts": count, "pending": marked})
     return count
+
+
+#: Raters are reminded automatically from this long before a campaign's deadline, at most once a day.
+REMIND_BEFORE = timedelta(days=3)
+REMIND_EVERY = timedelta(days=1)
+
+
+def remind_due_campaigns(now: datetime | None = None) -> list[str]:
+    """The scheduled reminder (催办): every open campaign whose deadline is within ``REMIND_BEFORE`` and that has
+    raters still to rate is reminded, at most once per ``REMIND_EVERY``. Returns the campaigns reminded."""
+    now = now or timezone.now()
+    due = (Campaign.objects.filter(state=CampaignState.OPEN, deadline__gt=now, deadline__lte=now + REMIND_BEFORE,
+                                   assignments__state=AssignmentState.PENDING)
+           .exclude(reminded_at__gt=now - REMIND_EVERY).distinct())
+    done = []
+    for campaign in due:
+        do_remind_raters(campaign, actor=None, now=now)
+        done.append(campaign.name)
+    return done
 
 
 def do_close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:

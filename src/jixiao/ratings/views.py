@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,7 +42,8 @@ from jixiao.ratings.services import (
     quality,
     vote_tallies,
 )
-from jixiao.web.helpers import engine_lang, get_cycle, run_service, web_login_required
+from jixiao.web.helpers import engine_lang, exported, get_cycle, run_service, web_login_required
+from jixiao.web.tables import Table
 
 
 def group_name(code: str) -> str:
@@ -153,9 +155,28 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return _campaign_page(request, _campaign(request, pk))
 
 
+def _assignments_table(request: HttpRequest, row: Campaign, assignments: list[Assignment], office: bool) -> Table:
+    """Who rates whom, with the invitation links of outside raters not yet rated (the office's, to send them;
+    exported as .xlsx for a mail merge)."""
+    def link(a: Assignment) -> str:
+        if not office or a.rater_id is not None or a.state != AssignmentState.PENDING:
+            return ""
+        return request.build_absolute_uri(reverse("ratings:invited", args=[a.token]))
+
+    return Table("assignments", _("Assignments"),
+                 [_("subject"), _("rater group"), _("rater"), _("state"), _("invitation link")],
+                 [[a.subject.name, group_name(a.group), a.rater.get_username() if a.rater else a.invitee,
+                   a.get_state_display(), link(a)] for a in assignments])
+
+
 def _campaign_page(request: HttpRequest, row: Campaign, assign_form: AssignForm | None = None,
                    status: int = 200) -> HttpResponse:
-    assignments = row.assignments.select_related("subject", "rater").order_by("state", "subject__code", "group")
+    assignments = list(row.assignments.select_related("subject", "rater").order_by("state", "subject__code", "group"))
+    office = role_of(request.user) == Role.ADMIN
+    response = exported(request, {"assignments": lambda: _assignments_table(request, row, assignments, office)},
+                        f"{row.cycle.code}-campaign-{row.pk}")
+    if response is not None:
+        return response
     keys = {a.key: (a.rater.get_username() if a.rater else a.invitee) for a in assignments}
     flags = {"lenient": _("lenient"), "severe": _("severe"), "halo": _("halo"), "far": _("far from the others")}
     qual = [{**r, "who": keys.get(r["rater"], r["rater"]), "group": group_name(r["group"]),
@@ -164,9 +185,9 @@ def _campaign_page(request: HttpRequest, row: Campaign, assign_form: AssignForm 
     tallies = vote_tallies(row) if row.kind == CampaignKind.DEMOCRATIC else {}
     names = dict(Subject.objects.filter(cycle=row.cycle).values_list("code", "name"))
     return render(request, "ratings/campaign.html", {
-        "campaign": row, "cycle": row.cycle, "office": role_of(request.user) == Role.ADMIN,
+        "campaign": row, "cycle": row.cycle, "office": office,
         "progress": [{**p, "name": group_name(p["group"])} for p in completion(row)],
-        "assignments": [(a, group_name(a.group)) for a in assignments],
+        "assignments_table": _assignments_table(request, row, assignments, office),
         "groups": [(g, group_name(g)) for g in groups_of(row)], "assign_form": assign_form or AssignForm(),
         "quality": sorted(qual, key=lambda r: (not r["flags"], r["who"])),
         "votes": [(code, names.get(code, code), t) for code, t in tallies.items()],

@@ -28,10 +28,13 @@ def run_once() -> list[str]:
     """One run of the deadline job, as the scheduler makes it (the job as the audit source), and of the
     monitoring job on the open cycles when it is due."""
     global _monitoring_due
+    from jixiao.ratings.services import remind_due_campaigns
     from jixiao.review.services import run_deadlines
 
     with audit_source(Source.JOB, "run_deadlines"):
         moved = run_deadlines()
+    with audit_source(Source.JOB, "remind_raters"):
+        remind_due_campaigns()
     if time.monotonic() >= _monitoring_due:
         _monitoring_due = time.monotonic() + MONITORING_INTERVAL
         run_monitoring_apart()
