@@ -163,7 +163,7 @@ def cycle(request: HttpRequest, code: str) -> HttpResponse:
                      {p: [g["count"] for g in quotas if g["population"] == p] for p in pops},
                      colors=[charts.BLUE, charts.GREEN, charts.GREY], ytitle=pgettext("count", "units"))
     page = paginate(request, filtered)
-    categories = sorted({c for _s, _n, c, *_rest in all_rows})
+    categories = [(c, c) for c in sorted({c for _s, _n, c, *_rest in all_rows})]
     adjusted = sum(1 for *_rest, f in all_rows if flag_notes(f, lang))
     return render(request, "portal/cycle.html", {"cycle": cyc, "table": table(page.object_list), "page": page,
                                                  "grades": grades(), "fig": figure(fig), "q": q, "category": cat,

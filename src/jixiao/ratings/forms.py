@@ -46,9 +46,9 @@ class RatingForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
-    kind = forms.ChoiceField(label=_("kind"), choices=CampaignKind.choices)
+    kind = forms.ChoiceField(label=_("campaign kind"), choices=CampaignKind.choices)
     indicator = forms.CharField(label=_("indicator fed (democratic appraisal)"), required=False, max_length=64)
-    deadline = forms.DateTimeField(label=_("deadline"), required=False,
+    deadline = forms.DateTimeField(label=_("rating deadline"), required=False,
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     instructions = forms.CharField(label=_("instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -27,13 +27,14 @@ class Campaign(models.Model):
 
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="campaigns", verbose_name=_("cycle"))
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.RATING)
+    kind = models.CharField(_("campaign kind"), max_length=16, choices=CampaignKind.choices,
+                            default=CampaignKind.RATING)
     #: The rating indicators the forms ask about (codes); empty: every rating indicator of the scheme.
     indicators = models.JSONField(_("indicators"), default=list, blank=True)
     #: A democratic appraisal's result becomes the value of this indicator of the scheme (``tally``).
     indicator = models.CharField(_("indicator fed"), max_length=64, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=CampaignState.choices, default=CampaignState.DRAFT)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline = models.DateTimeField(_("rating deadline"), null=True, blank=True)
     instructions = models.TextField(_("instructions"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     opened_at = models.DateTimeField(_("opened"), null=True, blank=True)

@@ -117,7 +117,7 @@ def do_create_campaign(cycle: Cycle, name: str, *, actor: Any, kind: str = Campa
                                        problem=_("%(c)s is not a measured indicator of the scheme") % {"c": indicator})
             codes = []
         else:
-            raise RatingInputError(field=_("kind"), problem=_("unknown kind %(k)s") % {"k": kind})
+            raise RatingInputError(field=_("campaign kind"), problem=_("unknown kind %(k)s") % {"k": kind})
         row = Campaign(cycle=cycle, name=name, kind=kind, indicators=codes, indicator=indicator, deadline=deadline,
                        instructions=clean_text(_("instructions"), instructions, RatingInputError, required=False))
         row.full_clean()
@@ -359,7 +359,7 @@ def do_tally_votes(campaign: Campaign, *, actor: Any) -> dict[str, Tally]:
         campaign = _lock(campaign)
         Campaign.objects.get_for(actor, Action.CHANGE, pk=campaign.pk)
         if campaign.kind != CampaignKind.DEMOCRATIC:
-            raise RatingInputError(field=_("kind"), problem=_("only a democratic appraisal is tallied"))
+            raise RatingInputError(field=_("campaign kind"), problem=_("only a democratic appraisal is tallied"))
         tallies = vote_tallies(campaign)
         if campaign.indicator:
             rows = [(k, code, campaign.indicator, t.score)

@@ -42,7 +42,7 @@ from jixiao.ratings.services import (
     quality,
     vote_tallies,
 )
-from jixiao.web.helpers import engine_lang, exported, get_cycle, run_service, web_login_required
+from jixiao.web.helpers import engine_lang, exported, get_cycle, paginate, run_service, web_login_required
 from jixiao.web.tables import Table
 
 
@@ -178,6 +178,7 @@ def _campaign_page(request: HttpRequest, row: Campaign, assign_form: AssignForm 
     if response is not None:
         return response
     keys = {a.key: (a.rater.get_username() if a.rater else a.invitee) for a in assignments}
+    page = paginate(request, assignments)
     flags = {"lenient": _("lenient"), "severe": _("severe"), "halo": _("halo"), "far": _("far from the others")}
     qual = [{**r, "who": keys.get(r["rater"], r["rater"]), "group": group_name(r["group"]),
              "flag_text": "、".join(str(flags[f]) for f in r["flags"])}
@@ -187,7 +188,7 @@ def _campaign_page(request: HttpRequest, row: Campaign, assign_form: AssignForm 
     return render(request, "ratings/campaign.html", {
         "campaign": row, "cycle": row.cycle, "office": office,
         "progress": [{**p, "name": group_name(p["group"])} for p in completion(row)],
-        "assignments_table": _assignments_table(request, row, assignments, office),
+        "assignments_table": _assignments_table(request, row, list(page), office), "page": page,
         "groups": [(g, group_name(g)) for g in groups_of(row)], "assign_form": assign_form or AssignForm(),
         "quality": sorted(qual, key=lambda r: (not r["flags"], r["who"])),
         "votes": [(code, names.get(code, code), t) for code, t in tallies.items()],

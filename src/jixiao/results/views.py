@@ -22,16 +22,18 @@ from openpyxl.styles import Font
 from jixiao.accounts.querysets import role_of
 from jixiao.collection.querysets import writable_subjects
 from jixiao.core.choices import Action
-from jixiao.cycles.choices import CycleState
+from jixiao.cycles.choices import CycleState, SubjectKind
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.results.services import result_explanation
 from jixiao.web import charts
 from jixiao.web.helpers import (
+    category_label,
     engine_lang,
     exported,
     figure,
+    flags_text,
     get_cycle,
     get_subject,
     grade_css,
@@ -204,19 +206,23 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
     if cat:
         qs = qs.filter(subject__category=cat)
 
+    label = category_label(cycle)
+    people = cycle.subject_kind == SubjectKind.PERSON
+
     def table(rows: Any) -> Table:
-        return Table("results", _("Results"), [_("category"), _("rank"), _("code"), _("unit"), _("total"), _("grade"),
-                                               _("flags")],
-                     [[c, rk, s, Link(n, reverse("results:scorecard", args=[cycle.code, s])), t,
-                       Badge(g or "—", grade_css(scheme, g)), f] for s, n, c, t, rk, g, f in rows],
+        return Table("results", _("Results"), [_("post type") if people else _("category"), _("rank"), _("code"),
+                                               _("full name") if people else _("unit"), _("total"), _("grade"),
+                                               _("notes")],
+                     [[label(c), rk, s, Link(n, reverse("results:scorecard", args=[cycle.code, s])), t,
+                       Badge(g or "—", grade_css(scheme, g)), flags_text(f)] for s, n, c, t, rk, g, f in rows],
                      numeric=frozenset({4}))
 
     response = export_results(request, cycle, {"results": lambda: table(qs)}, f"{cycle.code}-results")
     if response:
         return response
     page = paginate(request, qs)
-    categories = sorted(Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
-                        .values_list("category", flat=True).distinct())
+    categories = [(c, label(c)) for c in sorted(Subject.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
+                                                .values_list("category", flat=True).distinct())]
     return render(request, "results/ranking.html", {"cycle": cycle, "table": table(page.object_list), "page": page,
                                                 "q": q, "category": cat, "categories": categories,
                                                 "stale": stale_results(user, cycle)})

@@ -93,3 +93,27 @@ def run_service(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
         return False
     messages.success(request, ok)
     return True
+
+
+def category_label(cycle: Cycle) -> Callable[[str], str]:
+    """How a subject's category reads: a unit category's code as it is (A, B), a person's post type by its name
+    (执法, 专业技术), never the stored word."""
+    from jixiao.cycles.choices import SubjectKind
+    from jixiao.org.choices import PostType
+
+    if cycle.subject_kind != SubjectKind.PERSON:
+        return str
+    names = {k: str(v) for k, v in PostType.choices}
+    return lambda code: names.get(code, code)
+
+
+def flags_text(flags: str) -> str:
+    """A result's flags in words: the grade notes (一票否决, 名额调整) and the indicators without data, never the
+    stored codes."""
+    from jixiao.engine.explain import flag_notes
+
+    parts = list(flag_notes(flags or "", engine_lang()))
+    missing = [p.partition(":")[2].strip() for p in (flags or "").split(";") if p.strip().startswith("missing:")]
+    if missing:
+        parts.append(_("no data: %(codes)s") % {"codes": ", ".join(missing)})
+    return "、".join(parts)
