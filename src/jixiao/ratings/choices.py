@@ -17,7 +17,7 @@ class CampaignState(models.TextChoices):
 
     DRAFT = "draft", _("being prepared")
     OPEN = "open", _("open for rating")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", _("rating closed")
 
 
 #: The allowed transitions of a campaign: step -> states it may start from.
