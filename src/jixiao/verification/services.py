@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -102,13 +103,15 @@ def _new_item(rnd: CheckRound, subject: Subject, value: Value, *, by_hand: bool)
 
 
 def do_draw_round(cycle: Cycle, *, actor: Any, name: str, per_unit: int | None = None, share: float | None = None,
-                  seed: int | None = None, threshold: float = DEFAULT_THRESHOLD, note: str = "") -> CheckRound:
+                  seed: int | None = None, threshold: float = DEFAULT_THRESHOLD, note: str = "",
+                  units: Iterable[str] | None = None) -> CheckRound:
     """The office draws a round of three-party checks (三方核查批次) for the cycle: per unit ``per_unit`` of its
-    self-reported values, or a ``share`` of them, at least one for every unit with values, at random from
-    ``seed`` (drawn and recorded when None: the same seed on the same values gives the same sample). Each item
-    keeps the value and its version as they stand now."""
+    self-reported values, or a ``share`` of them, at least one for every unit with values (of ``units``, codes,
+    when the round covers only some), at random from ``seed`` (drawn and recorded when None: the same seed on
+    the same values gives the same sample). Each item keeps the value and its version as they stand now."""
     name = _text(_("name"), name)
     note = _text(_("note"), note, required=False)
+    only = sorted(set(units)) if units is not None else None
     if (per_unit is None) == (share is None):
         raise CheckInputError(field=_("sample size"), problem=_("give the values per unit or the share, not both"))
     if per_unit is not None and not 1 <= per_unit <= 100:
@@ -130,7 +133,10 @@ def do_draw_round(cycle: Cycle, *, actor: Any, name: str, per_unit: int | None =
                          note=note, created_by=_user(actor), created_at=timezone.now())
         validate(rnd)
         rnd.save()
-        picked = draw_sample(sample_frame(cycle), seed=seed, per_unit=per_unit, share=share)
+        frame = sample_frame(cycle)
+        if only is not None:
+            frame = {code: keys for code, keys in frame.items() if code in only}
+        picked = draw_sample(frame, seed=seed, per_unit=per_unit, share=share)
         subjects = {s.code: s for s in Subject.objects.filter(cycle=cycle, code__in=list(picked))}
         values = {(v.subject.code, v.indicator): v for v in Value.objects.filter(
             cycle=cycle, subject__code__in=list(picked)).select_related("subject")}
@@ -139,7 +145,7 @@ def do_draw_round(cycle: Cycle, *, actor: Any, name: str, per_unit: int | None =
         CheckItem.objects.bulk_create(items)
         record_event("check_round.draw", actor=actor, obj=rnd, after={
             **snapshot(rnd, ["cycle", "name", "seed", "per_unit", "share", "threshold"]),
-            "units": len(picked), "items": len(items)})
+            "units": len(picked), "items": len(items), "only": only})
     return rnd
 
 
