@@ -151,3 +151,13 @@ def test_the_navigation_shows_three_party_checks_to_the_office_and_auditors(worl
     for persona, shown in (("admin", True), ("auditor", True), ("operator_a", False)):
         html = client_for(world, persona).get(reverse("web:home")).content.decode()
         assert (f'href="{url}"' in html) is shown, persona
+
+
+def test_the_back_office_lists_rounds_and_items_read_only(world: Any) -> None:
+    rnd = full_round(world)
+    client = client_for(world, "admin")
+    assert client.get("/admin/verification/checkround/").status_code == 200
+    assert client.get("/admin/verification/checkitem/").status_code == 200
+    page = client.get(f"/admin/verification/checkitem/{item(rnd, 'A', 'EXEC').pk}/change/")
+    assert page.status_code == 200
+    assert 'name="verified_value"' not in page.content.decode()

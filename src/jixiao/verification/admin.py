@@ -4,13 +4,22 @@ event)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from jixiao.core.admin import RestrictedAdmin
 from jixiao.verification.models import CheckItem, CheckRound
 
 
+class _ReadOnly(RestrictedAdmin):
+    """Nothing is changed here, so the sidebar need not ask the database whether it could be."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(CheckRound)
-class CheckRoundAdmin(RestrictedAdmin):
+class CheckRoundAdmin(_ReadOnly):
     list_display = ("cycle", "name", "seed", "per_unit", "share", "threshold", "created_by", "created_at")
     list_filter = ("cycle",)
     list_select_related = ("cycle", "created_by")
@@ -19,7 +28,7 @@ class CheckRoundAdmin(RestrictedAdmin):
 
 
 @admin.register(CheckItem)
-class CheckItemAdmin(RestrictedAdmin):
+class CheckItemAdmin(_ReadOnly):
     list_display = ("round", "subject", "indicator", "state", "self_value", "finance", "verified_value", "method",
                     "applied_version")
     list_filter = ("round", "state", "method")
