@@ -186,3 +186,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/inbox", inbox_router)
     target.add_router("/monitoring", monitoring_router)
     target.add_router("/ratings", ratings_router)
+    target.add_router("/verification", "jixiao.verification.api.router")

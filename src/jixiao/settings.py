@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jixiao.review",
     "jixiao.monitoring",
     "jixiao.ratings",
+    "jixiao.verification",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",

@@ -73,6 +73,9 @@ EXPECTED_ERRORS = {
     ("get", "/api/ratings/tasks"): {401},
     ("post", "/api/ratings/tasks/{id}"): {401, 403, 404, 409, 422},
     ("get", "/api/ratings/{cycle}/results/{unit}"): {401, 404},
+    ("get", "/api/verification/rounds"): {401, 422},
+    ("get", "/api/verification/rounds/{id}/units"): {401, 404, 422},
+    ("get", "/api/verification/rounds/{id}/items"): {401, 404, 422},
 }
 
 
@@ -289,6 +292,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/ratings/tasks/{id}": [{"path_parameters": {"id": 1}, "body": {"answers": {"LEAD": 80}}}],
         "/api/ratings/{cycle}/results/{unit}": [{"path_parameters": {"cycle": c, "unit": u}} for c in cycles
                                                 for u in ("A", "B")],
+        "/api/verification/rounds/{id}/units": [{"path_parameters": {"id": 1}}],
+        "/api/verification/rounds/{id}/items": [{"path_parameters": {"id": 1}, "query": {"state": "verified"}}],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }

@@ -35,6 +35,7 @@ import pkgutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -104,6 +105,30 @@ def _step(w: Any) -> Any:
 
     _warning(w)
     return EscalationStep.objects.get(escalation__subject__unit=w.unit_a, escalation__indicator="EXEC")
+
+
+def _check_item(w: Any, upto: str = "sampled") -> Any:
+    """Unit A's EXEC in a three-party check round, taken on to ``upto`` (reviewed, verified)."""
+    from datetime import date
+
+    from jixiao.verification.services import do_draw_round, do_review_check_item, do_verify_check_item
+
+    item = do_draw_round(w.open, actor=None, name="三方核查", share=1.0, seed=1).items.get(
+        subject__unit=w.unit_a, indicator="EXEC")
+    if upto in ("reviewed", "verified"):
+        item = do_review_check_item(item, actor=None, agrees=True)
+    if upto == "verified":
+        item = do_verify_check_item(item, actor=None, value=71, method="on_site", on=date(2026, 3, 1))
+    return item
+
+
+def _unsampled(w: Any) -> tuple[Any, Any, str]:
+    """A round of one value per unit, unit B and the one of its own values (EXEC, NEG) left out of it."""
+    from jixiao.verification.services import do_draw_round
+
+    rnd = do_draw_round(w.open, actor=None, name="三方核查", per_unit=1, seed=1)
+    b = w.subject(w.open, w.unit_b)
+    return rnd, b, ({"EXEC", "NEG"} - set(rnd.items.filter(subject=b).values_list("indicator", flat=True))).pop()
 
 
 def call(*args: Any, **kwargs: Any) -> Call:
@@ -429,6 +454,14 @@ SERVICES: list[Audited] = [
     Audited("do_submit_rating", "assignment.submitted",
             lambda w, tmp: call(_campaign(w, opened=True).assignments.get(), {"LEAD": 77}), actor="rater"),
     Audited("do_tally_votes", ("value.import", "campaign.tallied"), lambda w, tmp: call(_voted(w))),
+    # verification
+    Audited("do_draw_round", "check_round.draw", lambda w, tmp: call(w.open, name="第一批", per_unit=1, seed=7)),
+    Audited("do_add_check_item", "check_item.add", lambda w, tmp: call(*_unsampled(w))),
+    Audited("do_review_check_item", "check_item.review",
+            lambda w, tmp: call(_check_item(w), agrees=False, value=95, note="核减"), actor="auditor"),
+    Audited("do_verify_check_item", "check_item.verify",
+            lambda w, tmp: call(_check_item(w, "reviewed"), value=71, method="unannounced", on=date(2026, 3, 1))),
+    Audited("do_apply_check_item", ("value.set", "check_item.apply"), lambda w, tmp: call(_check_item(w, "verified"))),
     # results
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes

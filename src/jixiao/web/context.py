@@ -27,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if role in (Role.ADMIN, Role.LEADER, Role.AUDITOR):
             items.append((reverse("approval:latest"), _("Approval")))
         items.append((reverse("ratings:mine"), _("Rating tasks")))
+        if role in (Role.ADMIN, Role.AUDITOR):
+            items.append((reverse("verification:index"), _("Three-party checks")))
         items.append((reverse("inbox:list"), _("Inbox")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
