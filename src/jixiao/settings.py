@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jixiao.inbox",
     "jixiao.review",
     "jixiao.monitoring",
+    "jixiao.surveys",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",
