@@ -70,6 +70,9 @@ EXPECTED_ERRORS = {
     ("post", "/api/monitoring/orders/{id}/acknowledge"): {401, 403, 404, 409, 422},
     ("post", "/api/monitoring/orders/{id}/submit"): {401, 403, 404, 409, 422},
     ("get", "/api/monitoring/{cycle}/escalations"): {401},
+    ("get", "/api/surveys/"): {401},
+    ("get", "/api/surveys/{id}/results"): {401, 404, 422},
+    ("post", "/api/surveys/respond/{key}"): {404, 422, 429},
 }
 
 
@@ -283,6 +286,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/monitoring/orders/{id}/acknowledge": [{"path_parameters": {"id": 1}, "body": {"plan": "加快支付"}}],
         "/api/monitoring/orders/{id}/submit": [{"path_parameters": {"id": 1}, "body": {"summary": "已追平"}}],
         "/api/monitoring/{cycle}/escalations": [{"path_parameters": {"cycle": c}} for c in cycles],
+        "/api/surveys/{id}/results": [{"path_parameters": {"id": 1}}],
+        "/api/surveys/respond/{key}": [{"path_parameters": {"key": "no-such-token"}, "body": {"answers": [5, 4, 4]}}],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }
