@@ -128,8 +128,10 @@ class Response(models.Model):
                                db_index=False)
     subject = models.ForeignKey("cycles.Subject", models.CASCADE, related_name="+", verbose_name=_("unit"),
                                 db_index=False)
-    token = models.OneToOneField(Token, models.PROTECT, null=True, blank=True, related_name="response",
-                                 verbose_name=_("token"))
+    # Not a one-to-one field: its unique index would hold a row for every response without a token (paper ones),
+    # written on every bulk load; the partial constraint below holds only the tokens' rows.
+    token = models.ForeignKey(Token, models.PROTECT, null=True, blank=True, related_name="responses",
+                              verbose_name=_("token"), db_index=False)
     answers = models.CharField(_("answers"), max_length=MAX_QUESTIONS)
     seconds = models.FloatField(_("seconds to answer"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"))
@@ -148,7 +150,14 @@ class Response(models.Model):
         ordering = ("survey", "submitted_at", "pk")
         indexes = (
             models.Index(fields=["survey", "subject"], name="surveys_response_subject_idx"),
-            models.Index(fields=["network", "submitted_at"], name="surveys_response_network_idx"),
+            # Only the web's answers count against a network's hourly limit (paper ones have no network).
+            models.Index(fields=["network", "submitted_at"], name="surveys_response_network_idx",
+                         condition=~models.Q(network="")),
+        )
+        constraints = (
+            models.UniqueConstraint(fields=["token"], condition=models.Q(token__isnull=False),
+                                    name="surveys_response_one_per_token",
+                                    violation_error_message=_("This invitation token has already been used.")),
         )
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +37,9 @@ from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import lock_cycle, require_state
 from jixiao.engine import surveys as rules
-from jixiao.monitoring.services import _insert
+
+# One bulk path for the platform's large tables (COPY in, CSV text out on PostgreSQL): monitoring's.
+from jixiao.monitoring.services import _frame, _insert
 from jixiao.surveys.choices import Channel, SurveyMode, SurveyState
 from jixiao.surveys.errors import SurveyInputError, SurveyLinkError, SurveyRateLimitedError, SurveyStateError
 from jixiao.surveys.models import MAX_QUESTIONS, Link, Question, Response, Result, Survey, Token
@@ -310,21 +313,23 @@ def do_load_survey_responses(
         problems = Problems()
         good: list[tuple[Any, ...]] = []
         per_unit: Counter[str] = Counter()
+        # The words of a problem, translated once (a hundred thousand rows would look them up each).
+        unit_col, seconds_col, not_seconds = _("unit"), _("seconds"), _("a number of seconds, 0 or more")
         for row in rows:
             number, unit, answers = row[0], row[1], row[2]
             seconds_raw = row[3] if len(row) > 3 else None
             respondent = str(row[4] or "") if len(row) > 4 else ""
             if unit not in units:
-                problems.add((label, number, _("unit"), _("“%(unit)s” is not a unit of this survey") % {"unit": unit}))
+                problems.add((label, number, unit_col, _("“%(unit)s” is not a unit of this survey") % {"unit": unit}))
                 continue
             try:
                 text = check_answers(questions, list(answers))
             except SurveyInputError as exc:
                 problems.add((label, number, str(exc.params["field"]), str(exc.params["problem"])))
                 continue
-            seconds, bad = _seconds(_("seconds"), seconds_raw)
+            seconds, bad = _seconds(seconds_col, seconds_raw)
             if bad is not None:
-                problems.add((label, number, bad, _("a number of seconds, 0 or more")))
+                problems.add((label, number, bad, not_seconds))
                 continue
             per_unit[unit] += 1
             good.append((survey.pk, units[unit], text, seconds, now, Channel.PAPER, "",
@@ -342,14 +347,15 @@ def do_load_survey_responses(
 # --- results --------------------------------------------------------------------------------------------------
 
 def _responses(survey: Survey) -> pl.DataFrame:
-    """The survey's responses in submission order, in one query."""
-    rows = list(Response.objects.filter(survey=survey).order_by("submitted_at", "pk")
-                .values_list("pk", "subject_id", "answers", "seconds", "fingerprint", "submitted_at", "exclusion"))
+    """The survey's responses in the order they were recorded, in one query (on PostgreSQL read as CSV text:
+    a hundred thousand rows as tuples cost more than the checks), each with its local day."""
+    qs = (Response.objects.filter(survey=survey).annotate(day=TruncDate("submitted_at")).order_by()
+          .values_list("pk", "subject_id", "answers", "seconds", "fingerprint", "day", "exclusion"))
     schema: dict[str, Any] = {"pk": pl.Int64, "subject_id": pl.Int64, "answers": pl.Utf8, "seconds": pl.Float64,
-              "fingerprint": pl.Utf8, "submitted_at": pl.Datetime("us", "UTC"), "exclusion": pl.Utf8}
-    frame = pl.DataFrame(rows, orient="row", schema=schema)
-    return frame.with_columns(day=pl.col("submitted_at").dt.convert_time_zone(settings.TIME_ZONE).dt.date()
-                              .cast(pl.Int64))
+                              "fingerprint": pl.Utf8, "day": pl.Date, "exclusion": pl.Utf8}
+    frame = _frame(qs, schema).sort("pk")
+    return frame.with_columns(pl.col("answers", "fingerprint", "exclusion").fill_null(""),
+                              day=pl.col("day").cast(pl.Int64))
 
 
 def _mark(survey: Survey, frame: pl.DataFrame, reasons: np.ndarray[Any, Any]) -> None:
