@@ -60,7 +60,8 @@ def load_demo_surveys(cycle: Cycle, *, seed: int = 2026, actor: Any = None) -> S
         issued = rng.randint(300, 600)
         do_issue_survey_tokens(survey, issued, actor=actor, subjects=[subject])
         skill = rng.betavariate(4, 2)
-        answered = min(issued, rng.randint(150, 400))
+        # At most 85 % of the tokens answered: a few paper questionnaires are typed in twice (duplicates).
+        answered = min(int(issued * 0.85), rng.randint(150, 400))
         keys = list(Token.objects.filter(survey=survey, subject=subject).order_by("pk")
                     .values_list("key", flat=True)[:answered])
         for k, key in enumerate(keys[:ONLINE]):
