@@ -19,7 +19,7 @@ def test_a_citizen_answers_on_a_phone_and_the_office_sees_it(world: Any, browser
     from jixiao.engine.schemefile import template_text
     from jixiao.schemes.services import do_import_scheme
     from jixiao.surveys.demo import INTRO, QUESTIONS
-    from jixiao.surveys.models import Response, Token
+    from jixiao.surveys.models import SurveyResponse, SurveyToken
     from jixiao.surveys.services import do_create_survey, do_issue_survey_tokens
 
     scheme = do_import_scheme(template_text("city-annual"), actor=None)
@@ -28,7 +28,7 @@ def test_a_citizen_answers_on_a_phone_and_the_office_sees_it(world: Any, browser
     survey = do_create_survey(cycle, "2026年度服务对象满意度调查", [(q, "SERVQ") for q in QUESTIONS], actor=None,
                               intro=INTRO, min_seconds=1)
     do_issue_survey_tokens(survey, 1, actor=None)
-    token = Token.objects.get(survey=survey).key
+    token = SurveyToken.objects.get(survey=survey).key
 
     context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
@@ -48,7 +48,7 @@ def test_a_citizen_answers_on_a_phone_and_the_office_sees_it(world: Any, browser
     phone.wait_for_selector("#survey-thanks")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
-    assert Response.objects.get().answers == "544354"
+    assert SurveyResponse.objects.get().answers == "544354"
 
     office = sign_in(browser, "office")
     office.goto(f"{live_server.url}/app/surveys/{survey.pk}/")

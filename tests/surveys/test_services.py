@@ -19,7 +19,7 @@ from jixiao.audit.models import AuditEvent
 from jixiao.collection.models import Value
 from jixiao.core.errors import ImportRefusedError
 from jixiao.surveys.errors import SurveyInputError, SurveyLinkError, SurveyRateLimitedError
-from jixiao.surveys.models import Response, Result, Token
+from jixiao.surveys.models import SurveyResponse, SurveyResult, SurveyToken
 from jixiao.surveys.services import (
     do_close_survey,
     do_compute_survey,
@@ -32,7 +32,7 @@ from .conftest import make_survey
 
 
 def _keys(survey: Any) -> list[str]:
-    return list(Token.objects.filter(survey=survey).order_by("pk").values_list("key", flat=True))
+    return list(SurveyToken.objects.filter(survey=survey).order_by("pk").values_list("key", flat=True))
 
 
 def test_a_survey_links_only_the_units_its_indicator_applies_to(world: Any) -> None:
@@ -52,10 +52,10 @@ def test_a_token_is_spent_after_one_response_and_a_second_changes_nothing(world:
     do_issue_survey_tokens(survey, 2, actor=world.personas["admin"])
     key = _keys(survey)[0]
     do_submit_survey_response(key, [5, 4, 4, 3, 5, 4], actor=None, ip="1.2.3.4")
-    assert Token.objects.get(key=key).used_at is not None
+    assert SurveyToken.objects.get(key=key).used_at is not None
     with pytest.raises(SurveyLinkError, match="already been used"):
         do_submit_survey_response(key, [1, 1, 1, 1, 1, 2], actor=None, ip="1.2.3.4")
-    assert Response.objects.filter(survey=survey).count() == 1
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
 
 
 def test_an_unknown_key_and_a_closed_survey_are_refused(world: Any) -> None:
@@ -65,7 +65,7 @@ def test_an_unknown_key_and_a_closed_survey_are_refused(world: Any) -> None:
     do_close_survey(survey, actor=None)
     with pytest.raises(SurveyLinkError, match="closed"):
         do_submit_survey_response(survey.links.get().key, [5] * 6, actor=None)
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_a_missing_answer_names_its_question(world: Any) -> None:
@@ -86,7 +86,8 @@ def test_an_open_link_refuses_a_network_past_its_hourly_limit_and_flags_duplicat
     assert refused.value.status == 429
     do_submit_survey_response(key, [5, 4, 4, 3, 5, 4], actor=None, ip="8.8.8.8", now=now + timedelta(minutes=5))
     do_submit_survey_response(key, [5, 4, 4, 3, 5, 4], actor=None, ip="9.9.9.9", now=now + timedelta(minutes=61))
-    assert list(Response.objects.order_by("pk").values_list("flagged", flat=True)) == [False, True, True, False, False]
+    flagged = list(SurveyResponse.objects.order_by("pk").values_list("flagged", flat=True))
+    assert flagged == [False, True, True, False, False]
 
 
 def test_computing_excludes_with_reasons_and_writes_values_with_provenance(world: Any) -> None:
@@ -107,15 +108,15 @@ def test_computing_excludes_with_reasons_and_writes_values_with_provenance(world
     assert result.note == "Survey: 2 valid responses, response rate 100.0%, 95% confidence interval ±16.7"
     value = Value.objects.get(subject__cycle=world.surveyed, subject__unit=world.unit_b, indicator="SERVQ")
     assert (value.value, value.source, value.note, value.version) == (77.08, "survey", result.note, 1)
-    assert sorted(Response.objects.values_list("answers", "exclusion")) == [
+    assert sorted(SurveyResponse.objects.values_list("answers", "exclusion")) == [
         ("123451", "fast"), ("333333", "straight"), ("444433", ""), ("555444", "")]
     actions = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list("action", flat=True))
     assert actions == ["value.set", "survey.compute"]
     # Computing again gives the same result and a new version of the value; nothing is deleted.
     do_compute_survey(survey, actor=None)
-    assert Result.objects.get().value == result.value
+    assert SurveyResult.objects.get().value == result.value
     assert Value.objects.get(pk=value.pk).version == 2
-    assert Response.objects.count() == 4
+    assert SurveyResponse.objects.count() == 4
 
 
 def test_loading_paper_questionnaires_is_all_or_nothing_and_names_row_and_column(world: Any) -> None:
@@ -125,7 +126,7 @@ def test_loading_paper_questionnaires_is_all_or_nothing_and_names_row_and_column
     with pytest.raises(ImportRefusedError) as refused:
         do_load_survey_responses(survey, rows, actor=None, label="纸质.xlsx")
     assert [(p[1], p[2]) for p in refused.value.problems] == [(3, "Q2"), (4, "unit"), (5, "seconds")]
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
     counts = do_load_survey_responses(survey, [rows[0], rows[0], (3, "B", "123454", 40)], actor=None, label="ok")
     assert counts == {"rows": 3, "B": 3}
     (result,) = do_compute_survey(survey, actor=None)

@@ -10,7 +10,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from jixiao.surveys.models import Response, Token
+from jixiao.surveys.models import SurveyResponse, SurveyToken
 from jixiao.surveys.services import do_compute_survey, do_issue_survey_tokens, do_submit_survey_response
 
 from .conftest import client_for, make_survey
@@ -28,7 +28,7 @@ def _page(client: Client, key: str) -> tuple[Any, str]:
 def _token(world: Any, n: int = 2) -> tuple[Any, list[str]]:
     survey = make_survey(world)
     do_issue_survey_tokens(survey, n, actor=None)
-    return survey, list(Token.objects.filter(survey=survey).order_by("pk").values_list("key", flat=True))
+    return survey, list(SurveyToken.objects.filter(survey=survey).order_by("pk").values_list("key", flat=True))
 
 
 def test_the_phone_page_has_big_radio_buttons_and_a_viewport(world: Any) -> None:
@@ -51,11 +51,11 @@ def test_a_citizen_answers_once_and_the_token_is_then_spent(world: Any) -> None:
     assert done.status_code == 302
     assert done["Location"] == reverse("surveys:thanks", args=[keys[0]])
     assert client.get(done["Location"]).status_code == 200
-    assert Response.objects.get().answers == "544354"
+    assert SurveyResponse.objects.get().answers == "544354"
     again = client.post(reverse("surveys:answer", args=[keys[0]]), {**ANSWERS, "started": started})
     assert again.status_code == 404
     assert "already been used" in again.content.decode()
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
     unknown = client.get(reverse("surveys:answer", args=["no-such-token"]))
     assert unknown.status_code == 404
     assert "not known" in unknown.content.decode()
@@ -73,8 +73,8 @@ def test_a_missing_answer_shows_the_page_again_with_the_others_kept(world: Any) 
     assert re.search(r'name="q1" value="5"[^>]* checked', html)
     assert re.search(r'name="q4" value="3"[^>]* checked', html)
     assert len(re.findall(r"<input[^>]* checked", html)) == 5
-    assert not Response.objects.exists()
-    assert Token.objects.get(key=keys[0]).used_at is None
+    assert not SurveyResponse.objects.exists()
+    assert SurveyToken.objects.get(key=keys[0]).used_at is None
 
 
 def test_a_tampered_page_time_is_refused_and_keeps_the_answers(world: Any) -> None:
@@ -82,7 +82,7 @@ def test_a_tampered_page_time_is_refused_and_keeps_the_answers(world: Any) -> No
     page = Client().post(reverse("surveys:answer", args=[keys[0]]), {**ANSWERS, "started": "1.forged"})
     assert page.status_code == 422
     assert "checked" in page.content.decode()
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_an_open_link_past_its_hourly_limit_answers_429_and_keeps_the_answers(world: Any) -> None:
@@ -97,8 +97,8 @@ def test_an_open_link_past_its_hourly_limit_answers_429_and_keeps_the_answers(wo
     assert page.status_code == 429
     assert "at most 2 an hour" in page.content.decode()
     assert "checked" in page.content.decode()
-    assert Response.objects.count() == 2
-    assert list(Response.objects.values_list("flagged", flat=True)) == [False, True]
+    assert SurveyResponse.objects.count() == 2
+    assert list(SurveyResponse.objects.values_list("flagged", flat=True)) == [False, True]
 
 
 def test_a_token_surveys_link_asks_for_the_token(world: Any) -> None:
@@ -145,7 +145,8 @@ def test_the_office_creates_a_survey_and_loads_a_gbk_csv_of_paper_questionnaires
 
     upload = SimpleUploadedFile("问卷.csv", csv_text.encode("gbk"), "text/csv")
     office.post(reverse("surveys:paper", args=[survey_pk]), {"file": upload})
-    assert sorted(Response.objects.filter(survey_id=survey_pk).values_list("answers", flat=True)) == ["334", "544"]
+    answers = SurveyResponse.objects.filter(survey_id=survey_pk).values_list("answers", flat=True)
+    assert sorted(answers) == ["334", "544"]
     bad = office.post(reverse("surveys:new"), {
         "cycle": "2026S", "title": "x", "mode": "open", "min_seconds": 30, "hourly_limit": 5,
         "questions": "COST 成本"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from jixiao.core.admin import RestrictedAdmin
-from jixiao.surveys.models import Response, Result, Survey
+from jixiao.surveys.models import Survey, SurveyResponse, SurveyResult
 
 
 @admin.register(Survey)
@@ -18,7 +18,7 @@ class SurveyAdmin(RestrictedAdmin):
                        "created_at", "computed_at")
 
 
-@admin.register(Response)
+@admin.register(SurveyResponse)
 class ResponseAdmin(RestrictedAdmin):
     list_display = ("survey", "subject", "answers", "seconds", "channel", "flagged", "exclusion", "submitted_at")
     list_filter = ("survey", "channel", "flagged", "exclusion")
@@ -28,7 +28,7 @@ class ResponseAdmin(RestrictedAdmin):
                        "fingerprint", "flagged", "exclusion")
 
 
-@admin.register(Result)
+@admin.register(SurveyResult)
 class ResultAdmin(RestrictedAdmin):
     list_display = ("survey", "subject", "indicator", "valid", "responses", "rate", "value", "margin", "computed_at")
     list_filter = ("survey", "indicator")

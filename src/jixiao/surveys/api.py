@@ -15,7 +15,7 @@ from ninja.security import django_auth
 from jixiao.api import errors
 from jixiao.core.choices import Action
 from jixiao.surveys.choices import Channel
-from jixiao.surveys.models import Result, Survey
+from jixiao.surveys.models import Survey, SurveyResult
 from jixiao.surveys.services import do_submit_survey_response
 
 router = Router(tags=["surveys"])
@@ -71,7 +71,7 @@ def list_surveys(request: HttpRequest) -> list[dict[str, Any]]:
 def survey_results(request: HttpRequest, id: int) -> list[dict[str, Any]]:
     """A survey's results with their provenance, the units' the caller may see."""
     survey = Survey.objects.get_for(request.user, Action.VIEW, pk=id)
-    results = Result.objects.restrict(request.user, Action.VIEW).filter(survey=survey).select_related("subject")
+    results = SurveyResult.objects.restrict(request.user, Action.VIEW).filter(survey=survey).select_related("subject")
     return [{"unit": r.subject.code, "indicator": r.indicator, "value": r.value, "responses": r.responses,
              "valid": r.valid, "excluded": r.excluded, "tokens": r.tokens, "rate": r.rate, "mean": r.mean, "sd": r.sd,
              "margin": r.margin, "note": r.note, "computed_at": r.computed_at} for r in results]

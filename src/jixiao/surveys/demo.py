@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.surveys.choices import Channel, SurveyMode
-from jixiao.surveys.models import Survey, Token
+from jixiao.surveys.models import Survey, SurveyToken
 from jixiao.surveys.services import (
     do_compute_survey,
     do_create_survey,
@@ -62,7 +62,7 @@ def load_demo_surveys(cycle: Cycle, *, seed: int = 2026, actor: Any = None) -> S
         skill = rng.betavariate(4, 2)
         # At most 85 % of the tokens answered: a few paper questionnaires are typed in twice (duplicates).
         answered = min(int(issued * 0.85), rng.randint(150, 400))
-        keys = list(Token.objects.filter(survey=survey, subject=subject).order_by("pk")
+        keys = list(SurveyToken.objects.filter(survey=survey, subject=subject).order_by("pk")
                     .values_list("key", flat=True)[:answered])
         for k, key in enumerate(keys[:ONLINE]):
             answers = _answers(rng, skill)

@@ -76,7 +76,7 @@ class Question(models.Model):
         return f"Q{self.number} {self.text[:30]} -> {self.indicator}"
 
 
-class Link(models.Model):
+class SurveyLink(models.Model):
     """A unit's public link (and QR code) of a survey: ``/survey/<key>/``. With an open link anyone who has it may
     answer (rate limited); with tokens it asks for the invitation token."""
 
@@ -97,7 +97,7 @@ class Link(models.Model):
         return f"{self.survey_id}/{self.subject_id}"
 
 
-class Token(models.Model):
+class SurveyToken(models.Model):
     """An invitation token (邀请码): one response, then spent. The office mails them out (CSV or Excel)."""
 
     survey = models.ForeignKey(Survey, models.CASCADE, related_name="tokens", verbose_name=_("survey"))
@@ -118,7 +118,7 @@ class Token(models.Model):
         return f"{self.survey_id}/{self.subject_id} {self.key[:4]}…"
 
 
-class Response(models.Model):
+class SurveyResponse(models.Model):
     """A citizen's response (答卷): the answers as one digit 1-5 per question in order (``"45344"``: a million
     responses are a million short rows, read back in one query). ``exclusion`` is set when the results are
     computed (empty: it counts); nothing is ever deleted. ``network`` is a keyed hash of the IP address (for the
@@ -130,7 +130,7 @@ class Response(models.Model):
                                 db_index=False)
     # Not a one-to-one field: its unique index would hold a row for every response without a token (paper ones),
     # written on every bulk load; the partial constraint below holds only the tokens' rows.
-    token = models.ForeignKey(Token, models.PROTECT, null=True, blank=True, related_name="responses",
+    token = models.ForeignKey(SurveyToken, models.PROTECT, null=True, blank=True, related_name="responses",
                               verbose_name=_("token"), db_index=False)
     answers = models.CharField(_("answers"), max_length=MAX_QUESTIONS)
     seconds = models.FloatField(_("seconds to answer"), null=True, blank=True)
@@ -164,7 +164,7 @@ class Response(models.Model):
         return f"{self.survey_id}/{self.subject_id} {self.answers}"
 
 
-class Result(models.Model):
+class SurveyResult(models.Model):
     """A unit's result of a survey for one indicator, with its provenance: the responses received, the valid ones,
     the excluded by reason, the response rate (token mode: responses / tokens issued), the mean answer, the value
     on 0-100 written to the indicator, its standard deviation and margin of error at 95 %."""

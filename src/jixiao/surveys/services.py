@@ -42,7 +42,7 @@ from jixiao.engine import surveys as rules
 from jixiao.monitoring.services import _frame, _insert
 from jixiao.surveys.choices import Channel, SurveyMode, SurveyState
 from jixiao.surveys.errors import SurveyInputError, SurveyLinkError, SurveyRateLimitedError, SurveyStateError
-from jixiao.surveys.models import MAX_QUESTIONS, Link, Question, Response, Result, Survey, Token
+from jixiao.surveys.models import MAX_QUESTIONS, Question, Survey, SurveyLink, SurveyResponse, SurveyResult, SurveyToken
 
 #: The most tokens issued per unit in one go.
 MAX_TOKENS = 5000
@@ -142,9 +142,9 @@ def do_create_survey(
         for q in rows:
             q.survey = survey
         Question.objects.bulk_create(rows)
-        links = [Link(survey=survey, subject=s, key=new_key())
+        links = [SurveyLink(survey=survey, subject=s, key=new_key())
                  for s in _applicable(cycle, [q.indicator for q in rows])]
-        Link.objects.bulk_create(links)
+        SurveyLink.objects.bulk_create(links)
         record_event("survey.create", actor=actor, obj=survey, after={
             "cycle": cycle.code, "title": survey.title, "mode": survey.mode, "min_seconds": survey.min_seconds,
             "hourly_limit": survey.hourly_limit, "questions": [(q.text, q.indicator) for q in rows],
@@ -185,25 +185,29 @@ def do_issue_survey_tokens(survey: Survey, count: int, *, actor: Any,
         issued = {}
         tokens = []
         for subject in linked:
-            tokens += [Token(survey=survey, subject=subject, key=new_key(), created_at=now) for _k in range(count)]
+            tokens += [SurveyToken(survey=survey, subject=subject, key=new_key(), created_at=now)
+                       for _k in range(count)]
             issued[subject.code] = count
-        Token.objects.bulk_create(tokens, batch_size=2000)
+        SurveyToken.objects.bulk_create(tokens, batch_size=2000)
         record_event("survey.tokens", actor=actor, obj=survey, after={"issued": issued})
     return issued
 
 
 # --- a citizen's answers --------------------------------------------------------------------------------------
 
-def find_key(key: str) -> tuple[Survey, Subject, Token | None]:
+def find_key(key: str) -> tuple[Survey, Subject, SurveyToken | None]:
     """The survey and unit a public link or token opens (the token, for a token): ``SurveyLinkError`` when the key
     is unknown, the token spent or the survey closed. Changes nothing."""
-    token = Token.objects.select_related("survey__cycle", "subject").filter(key=key).first() if key else None
+    token = SurveyToken.objects.select_related("survey__cycle", "subject").filter(key=key).first() if key else None
     link = None
     if token is None and key:
-        link = Link.objects.select_related("survey__cycle", "subject").filter(key=key).first()
-    if token is None and link is None:
+        link = SurveyLink.objects.select_related("survey__cycle", "subject").filter(key=key).first()
+    if token is not None:
+        survey, subject = token.survey, token.subject
+    elif link is not None:
+        survey, subject = link.survey, link.subject
+    else:
         raise SurveyLinkError(problem=_("This survey link or invitation token is not known. Check the address."))
-    survey, subject = (token.survey, token.subject) if token is not None else (link.survey, link.subject)  # type: ignore[union-attr]
     if survey.state != SurveyState.OPEN:
         raise SurveyLinkError(problem=_("This survey is closed and takes no more answers. Thank you."))
     if token is not None and token.used_at is not None:
@@ -238,7 +242,7 @@ def do_submit_survey_response(
     user_agent: str = "",
     channel: str = Channel.WEB,
     now: datetime | None = None,
-) -> Response:
+) -> SurveyResponse:
     """Take a citizen's answers through a link or invitation token (``key``). A token is then spent; an open link
     refuses more than the survey's ``hourly_limit`` answers an hour from one network (HTTP 429), and flags (does
     not refuse) an answer whose fingerprint (network, browser, answers) was seen the same day. ``started_at``:
@@ -248,7 +252,7 @@ def do_submit_survey_response(
         survey, subject, token = find_key(key)
         if token is not None:
             # The race: the same token submitted twice at once (a double tap); the second waits and is refused.
-            token = Token.objects.select_for_update().get(pk=token.pk)
+            token = SurveyToken.objects.select_for_update().get(pk=token.pk)
             if token.used_at is not None:
                 raise SurveyLinkError(problem=_("This invitation token has already been used: each token answers "
                                                 "the survey once."))
@@ -257,18 +261,19 @@ def do_submit_survey_response(
         else:
             # The race: answers from one network arriving together would each count the hour's answers before any
             # is saved; the unit's link row makes them take turns.
-            Link.objects.select_for_update().filter(survey=survey, subject=subject).first()
+            SurveyLink.objects.select_for_update().filter(survey=survey, subject=subject).first()
         text = check_answers(survey.questions.count(), answers)
         network = network_of(ip)
         if token is None:
-            recent = Response.objects.filter(survey=survey, network=network, submitted_at__gte=now - timedelta(hours=1))
+            recent = SurveyResponse.objects.filter(survey=survey, network=network,
+                                                   submitted_at__gte=now - timedelta(hours=1))
             if recent.count() >= survey.hourly_limit:
                 raise SurveyRateLimitedError(limit=survey.hourly_limit)
         fingerprint = fingerprint_of(network, user_agent or "", text)
         day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        flagged = Response.objects.filter(survey=survey, fingerprint=fingerprint, submitted_at__gte=day).exists()
+        flagged = SurveyResponse.objects.filter(survey=survey, fingerprint=fingerprint, submitted_at__gte=day).exists()
         seconds = max(0.0, (now - started_at).total_seconds()) if started_at is not None else None
-        response = Response(survey=survey, subject=subject, token=token, answers=text, seconds=seconds,
+        response = SurveyResponse(survey=survey, subject=subject, token=token, answers=text, seconds=seconds,
                             submitted_at=now, channel=Channel(channel), network=network, fingerprint=fingerprint,
                             flagged=flagged)
         validate(response, validate_unique=False, validate_constraints=False)
@@ -336,7 +341,7 @@ def do_load_survey_responses(
                          fingerprint_of(respondent, text) if respondent else "", False, ""))
         if problems:
             raise problems.refusal()
-        _insert(Response, ["survey_id", "subject_id", "answers", "seconds", "submitted_at", "channel", "network",
+        _insert(SurveyResponse, ["survey_id", "subject_id", "answers", "seconds", "submitted_at", "channel", "network",
                            "fingerprint", "flagged", "exclusion"], good)
         counts = {"rows": len(good), **dict(sorted(per_unit.items()))}
         record_event("survey.load", actor=actor, obj=survey, object_repr=f"{survey.title} <- {label}",
@@ -349,7 +354,7 @@ def do_load_survey_responses(
 def _responses(survey: Survey) -> pl.DataFrame:
     """The survey's responses in the order they were recorded, in one query (on PostgreSQL read as CSV text:
     a hundred thousand rows as tuples cost more than the checks), each with its local day."""
-    qs = (Response.objects.filter(survey=survey).annotate(day=TruncDate("submitted_at")).order_by()
+    qs = (SurveyResponse.objects.filter(survey=survey).annotate(day=TruncDate("submitted_at")).order_by()
           .values_list("pk", "subject_id", "answers", "seconds", "fingerprint", "day", "exclusion"))
     schema: dict[str, Any] = {"pk": pl.Int64, "subject_id": pl.Int64, "answers": pl.Utf8, "seconds": pl.Float64,
                               "fingerprint": pl.Utf8, "day": pl.Date, "exclusion": pl.Utf8}
@@ -365,10 +370,10 @@ def _mark(survey: Survey, frame: pl.DataFrame, reasons: np.ndarray[Any, Any]) ->
     for reason, group in changed.group_by("new"):
         ids = group["pk"].to_list()
         for start in range(0, len(ids), CHUNK):
-            Response.objects.filter(survey=survey, pk__in=ids[start:start + CHUNK]).update(exclusion=reason[0])
+            SurveyResponse.objects.filter(survey=survey, pk__in=ids[start:start + CHUNK]).update(exclusion=reason[0])
 
 
-def do_compute_survey(survey: Survey, *, actor: Any) -> list[Result]:
+def do_compute_survey(survey: Survey, *, actor: Any) -> list[SurveyResult]:
     """Run the quality checks over every response (too fast, straight-lining, duplicates; the reason kept on each
     response), then, per unit and mapped indicator, aggregate the valid responses (mean answer as 0-100, standard
     deviation, margin of error at 95 %, response rate in token mode) into a ``Result`` and write the value through
@@ -386,7 +391,7 @@ def do_compute_survey(survey: Survey, *, actor: Any) -> list[Result]:
         _mark(survey, frame, reasons)
         valid = reasons == rules.VALID
         subjects = list(Subject.objects.filter(pk__in=survey.links.values("subject_id")).order_by("code"))
-        tokens = dict(Token.objects.filter(survey=survey).values_list("subject_id").annotate(n=Count("pk"))
+        tokens = dict(SurveyToken.objects.filter(survey=survey).values_list("subject_id").annotate(n=Count("pk"))
                       .values_list("subject_id", "n")) if survey.mode == SurveyMode.TOKEN else {}
         received = Counter(frame["subject_id"].to_list())
         excluded: dict[int, dict[str, int]] = {}
@@ -412,10 +417,11 @@ def do_compute_survey(survey: Survey, *, actor: Any) -> list[Result]:
                                              "margin": np.nan})
                 n_tokens = tokens.get(subject.pk) if survey.mode == SurveyMode.TOKEN else None
                 rate = received[subject.pk] / n_tokens if n_tokens else None
-                result = Result(survey=survey, subject=subject, indicator=indicator, responses=received[subject.pk],
-                                valid=row["n"], excluded=excluded.get(subject.pk, {}), tokens=n_tokens, rate=rate,
-                                mean=_num(row["mean_answer"]), value=_num(row["value"], 2), sd=_num(row["sd"], 3),
-                                margin=_num(row["margin"], 3), computed_at=now)
+                result = SurveyResult(survey=survey, subject=subject, indicator=indicator,
+                                      responses=received[subject.pk], valid=row["n"],
+                                      excluded=excluded.get(subject.pk, {}), tokens=n_tokens, rate=rate,
+                                      mean=_num(row["mean_answer"]), value=_num(row["value"], 2),
+                                      sd=_num(row["sd"], 3), margin=_num(row["margin"], 3), computed_at=now)
                 if result.value is not None:
                     result.note = rules.note(result.valid, rate, row["margin"], lang())
                     do_set_value(subject, indicator, result.value, actor=actor, source=ValueSource.SURVEY,
@@ -423,8 +429,8 @@ def do_compute_survey(survey: Survey, *, actor: Any) -> list[Result]:
                     written += 1
                 results.append(result)
         # The results are derived and recomputed whole; the responses they come from are never deleted.
-        Result.objects.filter(survey=survey).delete()
-        Result.objects.bulk_create(results)
+        SurveyResult.objects.filter(survey=survey).delete()
+        SurveyResult.objects.bulk_create(results)
         survey.computed_at = now
         survey.save(update_fields=["computed_at"])
         counts = Counter(reasons.tolist())

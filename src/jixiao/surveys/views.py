@@ -39,7 +39,7 @@ from jixiao.surveys.forms import (
     started_at,
     started_field,
 )
-from jixiao.surveys.models import Link, Question, Response, Result, Survey, Token
+from jixiao.surveys.models import Question, Survey, SurveyLink, SurveyResponse, SurveyResult, SurveyToken
 from jixiao.surveys.services import (
     do_close_survey,
     do_compute_survey,
@@ -84,7 +84,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     office = _office(request)
     counts = {}
     if office:
-        counts = {row["survey_id"]: row for row in Response.objects.filter(survey__in=surveys).values("survey_id")
+        counts = {row["survey_id"]: row for row in SurveyResponse.objects.filter(survey__in=surveys).values("survey_id")
                   .annotate(n=Count("pk"), valid=Count("pk", filter=Q(exclusion="")))}
     rows = [{"s": s, "n": counts.get(s.pk, {}).get("n", 0), "valid": counts.get(s.pk, {}).get("valid", 0)}
             for s in surveys]
@@ -121,10 +121,10 @@ def survey_new(request: HttpRequest) -> HttpResponse:
 
 def _unit_rows(request: HttpRequest, survey: Survey) -> list[dict[str, Any]]:
     """Per unit of the survey: its link and QR code, tokens issued and used, responses, valid and excluded."""
-    links = list(Link.objects.filter(survey=survey).select_related("subject").order_by("subject__code"))
-    responses = {r["subject_id"]: r for r in Response.objects.filter(survey=survey).values("subject_id").annotate(
+    links = list(SurveyLink.objects.filter(survey=survey).select_related("subject").order_by("subject__code"))
+    responses = {r["subject_id"]: r for r in SurveyResponse.objects.filter(survey=survey).values("subject_id").annotate(
         n=Count("pk"), valid=Count("pk", filter=Q(exclusion="")), flagged=Count("pk", filter=Q(flagged=True)))}
-    tokens = {t["subject_id"]: t for t in Token.objects.filter(survey=survey).values("subject_id").annotate(
+    tokens = {t["subject_id"]: t for t in SurveyToken.objects.filter(survey=survey).values("subject_id").annotate(
         n=Count("pk"), used=Count("pk", filter=Q(used_at__isnull=False)))}
     return [{"link": link, "url": survey_url(request, link.key), "responses": responses.get(link.subject_id, {}),
              "tokens": tokens.get(link.subject_id, {})} for link in links]
@@ -137,7 +137,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     and tokens; for everyone who sees it the results (a unit's operators and leaders: their units' only)."""
     survey = _survey(request, pk)
     office = _office(request)
-    results = list(Result.objects.restrict(request.user, Action.VIEW).filter(survey=survey)
+    results = list(SurveyResult.objects.restrict(request.user, Action.VIEW).filter(survey=survey)
                    .select_related("subject").order_by("subject__code", "indicator"))
     for r in results:
         r.reasons = [(Exclusion(k).label, n) for k, n in sorted(r.excluded.items())]
@@ -145,7 +145,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                "questions": list(survey.questions.all()),
                                "admin": role_of(request.user) == Role.ADMIN}
     if office:
-        reasons = Counter(dict(Response.objects.filter(survey=survey).exclude(exclusion="")
+        reasons = Counter(dict(SurveyResponse.objects.filter(survey=survey).exclude(exclusion="")
                                .values_list("exclusion").annotate(n=Count("pk")).values_list("exclusion", "n")))
         units = _unit_rows(request, survey)
         context.update(
@@ -218,7 +218,7 @@ def survey_qr(request: HttpRequest, pk: int, unit: str) -> HttpResponse:
     if not _office(request):
         raise Http404(_("No such page."))
     survey = _survey(request, pk)
-    link = Link.objects.filter(survey=survey, subject__code=unit).first()
+    link = SurveyLink.objects.filter(survey=survey, subject__code=unit).first()
     if link is None:
         raise Http404(_("No such unit in this survey."))
     image = qrcode.make(survey_url(request, link.key), image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
@@ -233,7 +233,7 @@ def survey_token_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The unused invitation tokens with their links, for a mail merge: CSV (UTF-8 with BOM, as Excel opens it),
     or ``?format=xlsx``."""
     survey = _survey(request, pk, Action.CHANGE)
-    tokens = Token.objects.restrict(request.user, Action.CHANGE).filter(survey=survey, used_at__isnull=True)
+    tokens = SurveyToken.objects.restrict(request.user, Action.CHANGE).filter(survey=survey, used_at__isnull=True)
     columns = [_("unit code"), _("unit"), _("invitation token"), _("link")]
     rows = [[t.subject.code, t.subject.name, t.key, survey_url(request, t.key)]
             for t in tokens.select_related("subject").order_by("subject__code", "pk")]
@@ -307,7 +307,7 @@ def answer(request: HttpRequest, key: str) -> HttpResponse:
 def thanks(request: HttpRequest, key: str) -> HttpResponse:
     """The thank-you page. Shows the survey's title when the key is known (a spent token included); changes
     nothing."""
-    token = Token.objects.select_related("survey").filter(key=key).first()
-    link = None if token is not None else Link.objects.select_related("survey").filter(key=key).first()
+    token = SurveyToken.objects.select_related("survey").filter(key=key).first()
+    link = None if token is not None else SurveyLink.objects.select_related("survey").filter(key=key).first()
     survey = token.survey if token is not None else link.survey if link is not None else None
     return render(request, "surveys/thanks.html", {"survey": survey})
