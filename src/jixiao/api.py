@@ -170,6 +170,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.results.api import router as results_router
     from jixiao.review.api import router as review_router
     from jixiao.schemes.api import router as schemes_router
+    from jixiao.surveys.api import router as surveys_router
 
     target.add_router("/accounts", accounts_router)
     target.add_router("/units", org_router)
@@ -187,3 +188,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/monitoring", monitoring_router)
     target.add_router("/ratings", ratings_router)
     target.add_router("/verification", "jixiao.verification.api.router")
+    target.add_router("/surveys", surveys_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jixiao.monitoring",
     "jixiao.ratings",
     "jixiao.verification",
+    "jixiao.surveys",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",

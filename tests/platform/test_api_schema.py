@@ -76,6 +76,9 @@ EXPECTED_ERRORS = {
     ("get", "/api/verification/rounds"): {401, 422},
     ("get", "/api/verification/rounds/{id}/units"): {401, 404, 422},
     ("get", "/api/verification/rounds/{id}/items"): {401, 404, 422},
+    ("get", "/api/surveys/"): {401},
+    ("get", "/api/surveys/{id}/results"): {401, 404, 422},
+    ("post", "/api/surveys/respond/{key}"): {404, 422, 429},
 }
 
 
@@ -294,6 +297,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
                                                 for u in ("A", "B")],
         "/api/verification/rounds/{id}/units": [{"path_parameters": {"id": 1}}],
         "/api/verification/rounds/{id}/items": [{"path_parameters": {"id": 1}, "query": {"state": "verified"}}],
+        "/api/surveys/{id}/results": [{"path_parameters": {"id": 1}}],
+        "/api/surveys/respond/{key}": [{"path_parameters": {"key": "no-such-token"}, "body": {"answers": [5, 4, 4]}}],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],
     }

@@ -129,6 +129,22 @@ def _unsampled(w: Any) -> tuple[Any, Any, str]:
     rnd = do_draw_round(w.open, actor=None, name="三方核查", per_unit=1, seed=1)
     b = w.subject(w.open, w.unit_b)
     return rnd, b, ({"EXEC", "NEG"} - set(rnd.items.filter(subject=b).values_list("indicator", flat=True))).pop()
+def _survey(w: Any, mode: str = "token", answered: bool = False) -> Any:
+    """A survey of SERVQ (city-annual's survey indicator, category B) on a new open cycle of A and B; unit B has
+    two tokens, one of them answered when ``answered``."""
+    from jixiao.cycles.services import do_open_cycle
+    from jixiao.schemes.services import do_import_scheme
+    from jixiao.surveys.services import do_create_survey, do_issue_survey_tokens, do_submit_survey_response
+
+    cycle = do_create_cycle("2026S", "2026年度城市考核", do_import_scheme(template_text("city-annual"), actor=None),
+                            actor=None, year=2026, units=[w.unit_a, w.unit_b])
+    survey = do_create_survey(do_open_cycle(cycle, actor=None), "满意度调查", [("满意吗", "SERVQ")] * 5, actor=None,
+                              mode=mode)
+    if mode == "token":
+        do_issue_survey_tokens(survey, 2, actor=None)
+    if answered:
+        do_submit_survey_response(survey.tokens.first().key, [4, 5, 4, 5, 3], actor=None)
+    return survey
 
 
 def call(*args: Any, **kwargs: Any) -> Call:
@@ -462,6 +478,17 @@ SERVICES: list[Audited] = [
     Audited("do_verify_check_item", "check_item.verify",
             lambda w, tmp: call(_check_item(w, "reviewed"), value=71, method="unannounced", on=date(2026, 3, 1))),
     Audited("do_apply_check_item", ("value.set", "check_item.apply"), lambda w, tmp: call(_check_item(w, "verified"))),
+    # surveys
+    Audited("do_create_survey", "survey.create",
+            lambda w, tmp: call(_survey(w).cycle, "第二次调查", [("满意吗", "SERVQ")])),
+    Audited("do_close_survey", "survey.close", lambda w, tmp: call(_survey(w))),
+    Audited("do_issue_survey_tokens", "survey.tokens", lambda w, tmp: call(_survey(w), 3)),
+    Audited("do_submit_survey_response", "survey.respond",
+            lambda w, tmp: call(_survey(w).tokens.first().key, [4, 5, 4, 5, 3]), actor=None),
+    Audited("do_load_survey_responses", "survey.load",
+            lambda w, tmp: call(_survey(w), [(2, "B", [4, 5, 4, 5, 3])], label="纸质问卷.xlsx")),
+    Audited("do_compute_survey", "survey.compute", lambda w, tmp: call(_survey(w, answered=True)),
+            per_item=("value.set", 1)),
     # results
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes

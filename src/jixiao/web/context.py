@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
             items.append((reverse("imports:list"), _("Imports")))
+            items.append((reverse("surveys:list"), _("Surveys")))
             items.append(("/admin/", _("Back office")))
     path = request.path
     home = reverse("web:home")
