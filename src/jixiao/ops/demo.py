@@ -29,6 +29,7 @@ from jixiao.org.services import do_create_category, do_create_unit, do_load_staf
 from jixiao.ratings.demo import load_demo_appraisal, load_demo_campaign
 from jixiao.results.services import do_compute_cycle
 from jixiao.schemes.services import do_import_scheme
+from jixiao.surveys.demo import load_demo_surveys
 from jixiao.verification.demo import load_demo_checks
 
 DEPARTMENTS_A = [
@@ -508,6 +509,7 @@ def load_demo(stdout: Any = None) -> bool:
     office = User.objects.get(username="office")
     load_demo_campaign(this, rng, office)
     load_demo_checks(this)
+    load_demo_surveys(this, actor=office)
     load_demo_appraisal(rng, office)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
