@@ -187,3 +187,16 @@ def test_the_public_answers_by_link_and_sees_no_results(world: Any) -> None:
     assert (spent.status_code, spent.json()["code"]) == (404, "survey_link")
     short = public.post(f"/api/surveys/respond/{keys[1]}", {"answers": [5, 4]}, content_type="application/json")
     assert (short.status_code, short.json()["code"]) == (422, "survey_input")
+
+
+def test_the_office_pages_take_a_fixed_number_of_queries(world: Any, django_assert_max_num_queries: Any) -> None:
+    survey, keys = _token(world, 3)
+    make_survey(world, mode="open")
+    for key in keys:
+        do_submit_survey_response(key, [5, 4, 4, 3, 5, 4], actor=None)
+    do_compute_survey(survey, actor=None)
+    office = client_for(world, "admin")
+    with django_assert_max_num_queries(12):
+        assert office.get(reverse("surveys:list")).status_code == 200
+    with django_assert_max_num_queries(16):
+        assert office.get(reverse("surveys:detail", args=[survey.pk])).status_code == 200

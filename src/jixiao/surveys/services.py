@@ -216,10 +216,10 @@ def find_key(key: str) -> tuple[Survey, Subject, SurveyToken | None]:
     return survey, subject, token
 
 
-def check_answers(questions: int, answers: Sequence[Any]) -> str:
-    """The answers (one per question, each 1-5) as stored (``"45344"``), or ``SurveyInputError`` naming the
-    first question missing or out of the scale."""
-    text = "".join(str(a) for a in answers)
+def check_answers(questions: int, answers: Sequence[Any] | str) -> str:
+    """The answers (one per question, each 1-5; or the stored text itself, ``"45344"``) as stored, or
+    ``SurveyInputError`` naming the first question missing or out of the scale."""
+    text = answers if isinstance(answers, str) else "".join(str(a) for a in answers)
     if len(answers) == questions and len(text) == questions and set(text) <= DIGITS:
         return text
     text = "".join("" if a is None else str(a).strip() for a in answers)
@@ -328,7 +328,7 @@ def do_load_survey_responses(
                 problems.add((label, number, unit_col, _("“%(unit)s” is not a unit of this survey") % {"unit": unit}))
                 continue
             try:
-                text = check_answers(questions, list(answers))
+                text = check_answers(questions, answers)
             except SurveyInputError as exc:
                 problems.add((label, number, str(exc.params["field"]), str(exc.params["problem"])))
                 continue
@@ -373,61 +373,76 @@ def _mark(survey: Survey, frame: pl.DataFrame, reasons: np.ndarray[Any, Any]) ->
             SurveyResponse.objects.filter(survey=survey, pk__in=ids[start:start + CHUNK]).update(exclusion=reason[0])
 
 
+def _checked(survey: Survey, questions: int) -> tuple[pl.DataFrame, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The survey's responses, their answers as a matrix and the reason each is excluded ("" when valid), the
+    reasons kept on the responses."""
+    frame = _responses(survey)
+    matrix = rules.answers_matrix(frame["answers"].to_list(), questions)
+    reasons = rules.reasons(frame["seconds"].fill_null(float("nan")).to_numpy(), matrix,
+                            frame["fingerprint"].to_list(), frame["day"].to_numpy(),
+                            min_seconds=float(survey.min_seconds))
+    _mark(survey, frame, reasons)
+    return frame, matrix, reasons
+
+
+def _results(survey: Survey, frame: pl.DataFrame, matrix: np.ndarray[Any, Any], reasons: np.ndarray[Any, Any],
+             now: datetime) -> list[SurveyResult]:
+    """A result per unit of the survey and indicator its questions map to (where the indicator applies to the
+    unit's category), unsaved."""
+    questions = list(survey.questions.order_by("number"))
+    subjects = list(Subject.objects.filter(pk__in=survey.links.values("subject_id")).order_by("code"))
+    tokens: dict[int, int] = {}
+    if survey.mode == SurveyMode.TOKEN:
+        tokens = dict(SurveyToken.objects.filter(survey=survey).values_list("subject_id").annotate(n=Count("pk"))
+                      .values_list("subject_id", "n"))
+    received = Counter(frame["subject_id"].to_list())
+    excluded: dict[int, dict[str, int]] = {}
+    for (sid, reason), n in Counter(zip(frame["subject_id"].to_list(), reasons.tolist(), strict=True)).items():
+        if reason:
+            excluded.setdefault(sid, {})[reason] = n
+    by_indicator: dict[str, list[int]] = {}
+    for k, q in enumerate(questions):
+        by_indicator.setdefault(q.indicator, []).append(k)
+    scheme = survey.cycle.scheme.engine
+    none = {"n": 0, "mean_answer": np.nan, "value": np.nan, "sd": np.nan, "margin": np.nan}
+    results = []
+    for indicator, columns in by_indicator.items():
+        stats = {row["group"]: row for row in rules.aggregate(
+            frame["subject_id"].to_numpy(), matrix[:, columns], reasons == rules.VALID, tokens or None,
+        ).iter_rows(named=True)}
+        only = scheme.node(indicator).only
+        for subject in subjects:
+            if only is not None and subject.category not in only:
+                continue
+            row = stats.get(subject.pk, none)
+            n_tokens = tokens.get(subject.pk) if survey.mode == SurveyMode.TOKEN else None
+            rate = received[subject.pk] / n_tokens if n_tokens else None
+            result = SurveyResult(survey=survey, subject=subject, indicator=indicator, responses=received[subject.pk],
+                                  valid=row["n"], excluded=excluded.get(subject.pk, {}), tokens=n_tokens, rate=rate,
+                                  mean=_num(row["mean_answer"]), value=_num(row["value"], 2), sd=_num(row["sd"], 3),
+                                  margin=_num(row["margin"], 3), computed_at=now)
+            if result.value is not None:
+                result.note = rules.note(result.valid, rate, row["margin"], lang())
+            results.append(result)
+    return results
+
+
 def do_compute_survey(survey: Survey, *, actor: Any) -> list[SurveyResult]:
     """Run the quality checks over every response (too fast, straight-lining, duplicates; the reason kept on each
     response), then, per unit and mapped indicator, aggregate the valid responses (mean answer as 0-100, standard
-    deviation, margin of error at 95 %, response rate in token mode) into a ``Result`` and write the value through
-    ``do_set_value`` with the result in words as its note. A unit without a valid response gets a result and no
-    value. The cycle must be open (values are written)."""
+    deviation, margin of error at 95 %, response rate in token mode) into a ``SurveyResult`` and write the value
+    through ``do_set_value`` with the result in words as its note. A unit without a valid response gets a result
+    and no value. The cycle must be open (values are written)."""
     with transaction.atomic():
         survey = _locked(survey, actor)
         require_state(lock_cycle(survey.cycle_id), [CycleState.OPEN], _("computing a survey"))
-        questions = list(survey.questions.order_by("number"))
-        frame = _responses(survey)
-        matrix = rules.answers_matrix(frame["answers"].to_list(), len(questions))
-        reasons = rules.reasons(frame["seconds"].fill_null(float("nan")).to_numpy(), matrix,
-                                frame["fingerprint"].to_list(), frame["day"].to_numpy(),
-                                min_seconds=float(survey.min_seconds))
-        _mark(survey, frame, reasons)
-        valid = reasons == rules.VALID
-        subjects = list(Subject.objects.filter(pk__in=survey.links.values("subject_id")).order_by("code"))
-        tokens = dict(SurveyToken.objects.filter(survey=survey).values_list("subject_id").annotate(n=Count("pk"))
-                      .values_list("subject_id", "n")) if survey.mode == SurveyMode.TOKEN else {}
-        received = Counter(frame["subject_id"].to_list())
-        excluded: dict[int, dict[str, int]] = {}
-        for (sid, reason), n in Counter(zip(frame["subject_id"].to_list(), reasons.tolist(), strict=True)).items():
-            if reason:
-                excluded.setdefault(sid, {})[reason] = n
-        groups = frame["subject_id"].to_numpy()
-        by_indicator: dict[str, list[int]] = {}
-        for k, q in enumerate(questions):
-            by_indicator.setdefault(q.indicator, []).append(k)
+        frame, matrix, reasons = _checked(survey, survey.questions.count())
         now = timezone.now()
-        results = []
-        written = 0
-        scheme = survey.cycle.scheme.engine
-        for indicator, columns in by_indicator.items():
-            stats = {row["group"]: row for row in
-                     rules.aggregate(groups, matrix[:, columns], valid, tokens or None).iter_rows(named=True)}
-            only = scheme.node(indicator).only
-            for subject in subjects:
-                if only is not None and subject.category not in only:
-                    continue
-                row = stats.get(subject.pk, {"n": 0, "mean_answer": np.nan, "value": np.nan, "sd": np.nan,
-                                             "margin": np.nan})
-                n_tokens = tokens.get(subject.pk) if survey.mode == SurveyMode.TOKEN else None
-                rate = received[subject.pk] / n_tokens if n_tokens else None
-                result = SurveyResult(survey=survey, subject=subject, indicator=indicator,
-                                      responses=received[subject.pk], valid=row["n"],
-                                      excluded=excluded.get(subject.pk, {}), tokens=n_tokens, rate=rate,
-                                      mean=_num(row["mean_answer"]), value=_num(row["value"], 2),
-                                      sd=_num(row["sd"], 3), margin=_num(row["margin"], 3), computed_at=now)
-                if result.value is not None:
-                    result.note = rules.note(result.valid, rate, row["margin"], lang())
-                    do_set_value(subject, indicator, result.value, actor=actor, source=ValueSource.SURVEY,
-                                 note=result.note, explanation=result.note)
-                    written += 1
-                results.append(result)
+        results = _results(survey, frame, matrix, reasons, now)
+        for result in results:
+            if result.value is not None:
+                do_set_value(result.subject, result.indicator, result.value, actor=actor, source=ValueSource.SURVEY,
+                             note=result.note, explanation=result.note)
         # The results are derived and recomputed whole; the responses they come from are never deleted.
         SurveyResult.objects.filter(survey=survey).delete()
         SurveyResult.objects.bulk_create(results)
@@ -435,8 +450,9 @@ def do_compute_survey(survey: Survey, *, actor: Any) -> list[SurveyResult]:
         survey.save(update_fields=["computed_at"])
         counts = Counter(reasons.tolist())
         record_event("survey.compute", actor=actor, obj=survey, after={
-            "responses": len(frame), "valid": int(valid.sum()),
-            "excluded": {r: counts[r] for r in rules.REASONS if counts[r]}, "values": written})
+            "responses": len(frame), "valid": counts[rules.VALID],
+            "excluded": {r: counts[r] for r in rules.REASONS if counts[r]},
+            "values": sum(r.value is not None for r in results)})
     return results
 
 
