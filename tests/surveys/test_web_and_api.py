@@ -54,11 +54,11 @@ def test_a_citizen_answers_once_and_the_token_is_then_spent(world: Any) -> None:
     assert SurveyResponse.objects.get().answers == "544354"
     again = client.post(reverse("surveys:answer", args=[keys[0]]), {**ANSWERS, "started": started})
     assert again.status_code == 404
-    assert "already been used" in again.content.decode()
+    assert "已使用过" in again.content.decode()  # already been used
     assert SurveyResponse.objects.count() == 1
     unknown = client.get(reverse("surveys:answer", args=["no-such-token"]))
     assert unknown.status_code == 404
-    assert "not known" in unknown.content.decode()
+    assert "不存在" in unknown.content.decode()  # not known
 
 
 def test_a_missing_answer_shows_the_page_again_with_the_others_kept(world: Any) -> None:
@@ -95,7 +95,7 @@ def test_an_open_link_past_its_hourly_limit_answers_429_and_keeps_the_answers(wo
     _unused, started = _page(client, key)
     page = client.post(reverse("surveys:answer", args=[key]), {**ANSWERS, "started": started})
     assert page.status_code == 429
-    assert "at most 2 an hour" in page.content.decode()
+    assert "每小时最多提交2份" in page.content.decode()  # at most 2 an hour
     assert "checked" in page.content.decode()
     assert SurveyResponse.objects.count() == 2
     assert list(SurveyResponse.objects.values_list("flagged", flat=True)) == [False, True]
@@ -105,7 +105,7 @@ def test_a_token_surveys_link_asks_for_the_token(world: Any) -> None:
     survey, keys = _token(world)
     link = survey.links.get().key
     client = Client()
-    assert "invitation token" in client.get(reverse("surveys:answer", args=[link])).content.decode()
+    assert "邀请码" in client.get(reverse("surveys:answer", args=[link])).content.decode()  # asks for the token
     go = client.get(reverse("surveys:answer", args=[link]), {"token": keys[1]})
     assert go["Location"] == reverse("surveys:answer", args=[keys[1]])
 
