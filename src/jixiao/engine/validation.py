@@ -140,6 +140,40 @@ def _choice(p: _Problems, where: str, raw: Mapping[str, Any], key: str, choices:
     return str(v)
 
 
+def _parse_rating(p: _Problems, where: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of a ``rating`` rule: its scale, rater groups with weights, trim and behaviour-anchored levels."""
+    kwargs: dict[str, Any] = {}
+    scale_raw = raw.get("scale")
+    if (not isinstance(scale_raw, list) or len(scale_raw) != 2
+            or not all(_is_number(x) for x in scale_raw)):
+        p.add(f"{where}.scale", "required for type rating: [lowest, highest]")
+    elif float(scale_raw[0]) >= float(scale_raw[1]):
+        p.add(f"{where}.scale", "the lowest rating must be below the highest")
+    else:
+        kwargs["scale"] = (float(scale_raw[0]), float(scale_raw[1]))
+    groups_raw = raw.get("groups")
+    groups: list[tuple[str, float]] = []
+    if not isinstance(groups_raw, Mapping) or not groups_raw:
+        p.add(f"{where}.groups", "required for type rating: a mapping of rater group to weight")
+    else:
+        for g, w in groups_raw.items():
+            if w is None:
+                p.add(f"{where}.groups.{g}", "rater group without a weight")
+            elif not _is_number(w) or float(w) <= 0:
+                p.add(f"{where}.groups.{g}", f"weight must be a number > 0, not {w!r}")
+            else:
+                groups.append((str(g), float(w)))
+    kwargs["groups"] = tuple(groups)
+    trim = raw.get("trim", 0)
+    if isinstance(trim, bool) or not isinstance(trim, int) or trim < 0:
+        p.add(f"{where}.trim", f"must be a whole number >= 0, not {trim!r}")
+        trim = 0
+    kwargs["trim"] = trim
+    if "anchors" in raw:
+        kwargs["anchors"] = _parse_anchors(p, f"{where}.anchors", raw["anchors"], kwargs.get("scale"))
+    return kwargs
+
+
 def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
     if not isinstance(raw, Mapping):
         p.add(where, "must be a mapping with a type")
@@ -209,34 +243,7 @@ def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
         if kwargs["per"] is not None and kwargs["per"] <= 0:
             p.add(f"{where}.per", "must be a number > 0")
     elif rtype == "rating":
-        scale_raw = raw.get("scale")
-        if (not isinstance(scale_raw, list) or len(scale_raw) != 2
-                or not all(_is_number(x) for x in scale_raw)):
-            p.add(f"{where}.scale", "required for type rating: [lowest, highest]")
-        elif float(scale_raw[0]) >= float(scale_raw[1]):
-            p.add(f"{where}.scale", "the lowest rating must be below the highest")
-        else:
-            kwargs["scale"] = (float(scale_raw[0]), float(scale_raw[1]))
-        groups_raw = raw.get("groups")
-        groups: list[tuple[str, float]] = []
-        if not isinstance(groups_raw, Mapping) or not groups_raw:
-            p.add(f"{where}.groups", "required for type rating: a mapping of rater group to weight")
-        else:
-            for g, w in groups_raw.items():
-                if w is None:
-                    p.add(f"{where}.groups.{g}", "rater group without a weight")
-                elif not _is_number(w) or float(w) <= 0:
-                    p.add(f"{where}.groups.{g}", f"weight must be a number > 0, not {w!r}")
-                else:
-                    groups.append((str(g), float(w)))
-        kwargs["groups"] = tuple(groups)
-        trim = raw.get("trim", 0)
-        if isinstance(trim, bool) or not isinstance(trim, int) or trim < 0:
-            p.add(f"{where}.trim", f"must be a whole number >= 0, not {trim!r}")
-            trim = 0
-        kwargs["trim"] = trim
-        if "anchors" in raw:
-            kwargs["anchors"] = _parse_anchors(p, f"{where}.anchors", raw["anchors"], kwargs.get("scale"))
+        kwargs.update(_parse_rating(p, where, raw))
     if explicit_dir and rtype in ("deduction", "rating", "points"):
         p.add(f"{where}.direction", f"has no meaning for type {rtype}")
     kwargs["direction"] = direction
@@ -394,6 +401,53 @@ def _parse_anonymity(p: _Problems, raw: object) -> Anonymity:
     return Anonymity(k=k, below=below, open=tuple(open_raw))
 
 
+def _parse_grades(p: _Problems, graw: object) -> list[Grade]:
+    """The grades, best first: names distinct, minimums not rising, quotas in (0, 1]."""
+    grades: list[Grade] = []
+    if not isinstance(graw, list) or not graw:
+        p.add("grades", "at least one grade is required")
+    else:
+        seen: set[str] = set()
+        for i, g in enumerate(graw):
+            gw = f"grades[{i}]"
+            if not isinstance(g, Mapping):
+                p.add(gw, "must be a mapping {name, min, quota}")
+                continue
+            _unknown(p, gw, g, _GRADE_KEYS)
+            gname = _text(p, gw, g, "name", required=True)
+            gmin = _number(p, gw, g, "min", required=True)
+            quota = _number(p, gw, g, "quota")
+            if quota is not None and not 0 < quota <= 1:
+                p.add(f"{gw}.quota", f"must be in (0, 1], not {g.get('quota')!r}")
+                quota = None
+            if gname is not None and gname in seen:
+                p.add(f"{gw}.name", f"duplicate grade {gname!r}")
+            if gname is not None:
+                seen.add(gname)
+            if grades and gmin is not None and gmin > grades[-1].min:
+                p.add(f"{gw}.min", f"grades are listed best first, so min must not rise ({grades[-1].min:g} "
+                      f"then {gmin:g})")
+            if gname is not None and gmin is not None:
+                grades.append(Grade(gname, gmin, quota))
+    return grades
+
+
+def _parse_veto(p: _Problems, vraw: object, codes: dict[str, str], grades: list[Grade]) -> Veto:
+    """The veto items and the grade they cap at (one of the grades)."""
+    veto = Veto()
+    if vraw is not None:
+        if not isinstance(vraw, Mapping):
+            p.add("veto", "must be a mapping {codes, grade}")
+        else:
+            _unknown(p, "veto", vraw, _VETO_KEYS)
+            vcodes = _parse_codes(p, "veto", vraw, codes)
+            vgrade = _text(p, "veto", vraw, "grade", required=True)
+            if vgrade is not None and grades and vgrade not in {g.name for g in grades}:
+                p.add("veto.grade", f"{vgrade!r} is not one of the grades ({', '.join(g.name for g in grades)})")
+            veto = Veto(vcodes, vgrade, _parse_names(p, "veto", vraw, vcodes))
+    return veto
+
+
 def parse_scheme(raw: object) -> Scheme:
     """Validate a scheme mapping (as read from YAML) and build a ``Scheme``.
 
@@ -428,46 +482,8 @@ def parse_scheme(raw: object) -> Scheme:
         cap = _number(p, key, sub, "cap", default=math.inf, nonneg=True)
         adjustments[key] = Adjustment(acodes, math.inf if cap is None else cap, _parse_names(p, key, sub, acodes))
 
-    grades: list[Grade] = []
-    graw = raw.get("grades")
-    if not isinstance(graw, list) or not graw:
-        p.add("grades", "at least one grade is required")
-    else:
-        seen: set[str] = set()
-        for i, g in enumerate(graw):
-            gw = f"grades[{i}]"
-            if not isinstance(g, Mapping):
-                p.add(gw, "must be a mapping {name, min, quota}")
-                continue
-            _unknown(p, gw, g, _GRADE_KEYS)
-            gname = _text(p, gw, g, "name", required=True)
-            gmin = _number(p, gw, g, "min", required=True)
-            quota = _number(p, gw, g, "quota")
-            if quota is not None and not 0 < quota <= 1:
-                p.add(f"{gw}.quota", f"must be in (0, 1], not {g.get('quota')!r}")
-                quota = None
-            if gname is not None and gname in seen:
-                p.add(f"{gw}.name", f"duplicate grade {gname!r}")
-            if gname is not None:
-                seen.add(gname)
-            if grades and gmin is not None and gmin > grades[-1].min:
-                p.add(f"{gw}.min", f"grades are listed best first, so min must not rise ({grades[-1].min:g} "
-                      f"then {gmin:g})")
-            if gname is not None and gmin is not None:
-                grades.append(Grade(gname, gmin, quota))
-
-    veto = Veto()
-    vraw = raw.get("veto")
-    if vraw is not None:
-        if not isinstance(vraw, Mapping):
-            p.add("veto", "must be a mapping {codes, grade}")
-        else:
-            _unknown(p, "veto", vraw, _VETO_KEYS)
-            vcodes = _parse_codes(p, "veto", vraw, codes)
-            vgrade = _text(p, "veto", vraw, "grade", required=True)
-            if vgrade is not None and grades and vgrade not in {g.name for g in grades}:
-                p.add("veto.grade", f"{vgrade!r} is not one of the grades ({', '.join(g.name for g in grades)})")
-            veto = Veto(vcodes, vgrade, _parse_names(p, "veto", vraw, vcodes))
+    grades = _parse_grades(p, raw.get("grades"))
+    veto = _parse_veto(p, raw.get("veto"), codes, grades)
 
     anonymity = _parse_anonymity(p, raw.get("anonymity"))
     if p.items:
