@@ -444,8 +444,8 @@ def group_results(subject: Subject) -> GroupResults:
                                                             [counts[i] for i in view.pooled]),
                                         sum(counts[i] for i in view.pooled)))
         out.append(item)
-    # Comments: only of groups shown on their own in every indicator they rated, and only where the group's
-    # comments number at least k themselves (a single comment in a shown group would still be one person's).
+    # Comments: only of groups shown on their own in some indicator, and only where the group's comments number
+    # at least k themselves (a single comment in a shown group would still be one person's); open groups always.
     comments: list[str] = []
     by_group: dict[str, list[str]] = defaultdict(list)
     for group, text in (Assignment.objects.filter(subject=subject, state=AssignmentState.DONE)
