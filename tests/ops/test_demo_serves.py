@@ -1,6 +1,8 @@
 """The first run of ``jixiao demo`` serves healthy workers: the demo loads and computes (Polars, with its thread
 pool) before serving, and a thread pool does not survive ``fork``; pages that score (the explanation) hung until
-gunicorn killed the worker. This test starts the real command on a fresh data folder and times those pages."""
+gunicorn killed the worker. This test starts the real command on a fresh data folder and asks for those pages from
+both workers: a hung worker shows as the request's timeout (well under gunicorn's own), a healthy one answers. How
+fast they answer is a benchmark's figure (``bench/web.py``), not this test's."""
 
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], seconds: float) -> None:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
-def test_a_first_run_demo_answers_the_explanation_page_within_a_second(tmp_path: Path) -> None:
+def test_a_first_run_demo_answers_the_explanation_page_from_both_workers(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "JIXIAO_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "jixiao.settings"}
     env.pop("DATABASE_URL", None)
@@ -63,11 +65,10 @@ def test_a_first_run_demo_answers_the_explanation_page_within_a_second(tmp_path:
                  "/app/cycles/SFS-2025/units/SFS-A05/explanation/", "/app/cycles/SFS-2026/")
         for path in pages:
             for _attempt in range(2):  # both workers
-                started = time.monotonic()
-                body = opener.open(f"{base}{path}", timeout=10).read().decode()
-                elapsed = time.monotonic() - started
-                assert elapsed < 1.0, f"{path} took {elapsed:.2f} s"
-                assert "SFS" in body or "总分" in body or "分" in body
+                with opener.open(f"{base}{path}", timeout=15) as response:
+                    assert response.status == 200, path
+                    body = response.read().decode()
+                assert "总分" in body, path
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
