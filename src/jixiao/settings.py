@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jixiao.ratings",
     "jixiao.verification",
     "jixiao.surveys",
+    "jixiao.hotline",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",
