@@ -8,10 +8,14 @@ ticket number is unique together with its received time. On SQLite (the embedded
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jixiao.core.storage import private_storage
 from jixiao.hotline.choices import NORMAL, CategoryBy, Measure, ProposalState, Satisfaction
 from jixiao.hotline.querysets import (
     CategoryQuerySet,
@@ -121,6 +125,9 @@ class Ticket(models.Model):
     category_text = models.CharField(_("category as exported"), max_length=200, blank=True)
     category_by = models.CharField(_("category from"), max_length=8, choices=CategoryBy.choices, blank=True)
     confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    #: The classifier's answer for a ticket in review (its category stays empty until a person decides).
+    proposed = models.ForeignKey(Category, models.SET_NULL, null=True, blank=True, related_name="+",
+                                 verbose_name=_("proposed category"), db_index=False)
     needs_review = models.BooleanField(_("to review"), default=False)
     unit = models.ForeignKey("org.Unit", models.PROTECT, null=True, blank=True, related_name="tickets",
                              verbose_name=_("responsible unit"), db_index=False)
@@ -307,3 +314,33 @@ class WeightProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_id} {self.year} {self.state}"
+
+
+def model_path(instance: Classifier, name: str) -> str:
+    return f"hotline/models/{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.npz"
+
+
+class Classifier(models.Model):
+    """A classification model trained on the office's own labelled tickets (categories from the hotline's
+    exports and from people's corrections), with its cross-validated figures. The newest is the one used."""
+
+    file = models.FileField(_("model file"), upload_to=model_path, storage=private_storage)
+    tickets = models.PositiveIntegerField(_("training tickets"))
+    classes = models.PositiveIntegerField(_("categories"))
+    accuracy = models.FloatField(_("accuracy (cross-validated)"))
+    macro_f1 = models.FloatField(_("macro-F1 (cross-validated)"))
+    report = models.JSONField(_("per category"), default=dict)
+    seconds = models.FloatField(_("training time (s)"))
+    created_at = models.DateTimeField(_("trained"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("trained by"))
+
+    objects = OfficeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("classification model")
+        verbose_name_plural = _("classification models")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} ({self.tickets} tickets, macro-F1 {self.macro_f1:.3f})"

@@ -1,0 +1,134 @@
+"""Categories for tickets the hotline exported without one (offline: no text leaves the machine).
+
+The engine's classifier (``jixiao.engine.classify``): keyword rules over the category tree (Aho-Corasick) and a
+model trained on the office's own labelled tickets — the categories the hotline exported and those people set
+(corrections become training data). A ticket the classifier is not confident about goes to the review queue
+with its proposal; a person's choice is final (later imports and classifications leave it alone).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from typing import Any
+
+import numpy as np
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jixiao.audit.services import record_event
+from jixiao.core.choices import Action
+from jixiao.engine import classify as engine
+from jixiao.hotline.choices import CategoryBy, HotlineAction
+from jixiao.hotline.errors import HotlineInputError
+from jixiao.hotline.models import Category, Classifier, Ticket
+from jixiao.hotline.services.frames import bump
+
+#: Below this confidence a classified ticket goes to the review queue.
+THRESHOLD = 0.6
+#: The most labelled tickets a model learns from (the newest).
+TRAIN_LIMIT = 200_000
+BATCH = 20_000
+
+
+def keyword_rules() -> engine.KeywordRules:
+    nodes = [engine.TaxonomyNode(path=c.path, keywords=tuple(k for k in c.keywords.split("|") if k.strip()))
+             for c in Category.objects.filter(level=3, active=True).exclude(keywords="")]
+    return engine.KeywordRules.from_taxonomy(nodes)
+
+
+def current_model() -> engine.Model | None:
+    """The newest trained model, or None."""
+    latest = Classifier.objects.first()
+    if latest is None:
+        return None
+    with latest.file.open("rb") as fh:
+        return engine.Model.load(io.BytesIO(fh.read()))
+
+
+def do_set_ticket_category(ticket: Ticket, category: Category, *, actor: Any) -> Ticket:
+    """A person sets (or confirms) a ticket's category: final, and training data for the next model."""
+    with transaction.atomic():
+        ticket = Ticket.objects.get_for(actor, Action.CHANGE, pk=ticket.pk)
+        if not category.active:
+            raise HotlineInputError(field=_("category"), problem=_("“{path}” is no longer in use")
+                                    .format(path=category.path))
+        before = {"category": ticket.category.path if ticket.category_id else None,
+                  "category_by": ticket.category_by, "confidence": ticket.confidence}
+        Ticket.objects.filter(pk=ticket.pk).update(category=category, category_by=CategoryBy.PERSON,
+                                                   confidence=None, needs_review=False, updated_at=timezone.now())
+        ticket.refresh_from_db()
+        record_event(HotlineAction.CATEGORY, actor=actor, obj=ticket, before=before,
+                     after={"category": category.path, "category_by": CategoryBy.PERSON})
+        bump()
+    return ticket
+
+
+def do_train_classifier(*, actor: Any, folds: int = 5) -> Classifier:
+    """Train a model on the labelled tickets (categories from exports and people; the newest ``TRAIN_LIMIT``),
+    cross-validated, and keep it with its figures. Refused with fewer than two categories of two tickets."""
+    Classifier.objects.check_create(actor)
+    rows = list(Ticket.objects.filter(category_by__in=[CategoryBy.FILE, CategoryBy.PERSON])
+                .exclude(text="").order_by("-received_at").values_list("text", "category__path")[:TRAIN_LIMIT])
+    if not rows:
+        raise HotlineInputError(field=_("training data"), problem=_("no ticket has a category to learn from"))
+    texts, labels = [r[0] for r in rows], [r[1] for r in rows]
+    started = time.perf_counter()
+    try:
+        model, report = engine.train(texts, labels, folds=folds)
+    except ValueError as exc:
+        raise HotlineInputError(field=_("training data"), problem=str(exc)) from None
+    seconds = time.perf_counter() - started
+    buffer = io.BytesIO()
+    model.save(buffer)
+    with transaction.atomic():
+        classifier = Classifier(tickets=report.n, classes=len(report.classes), accuracy=report.accuracy,
+                                macro_f1=report.macro_f1, report=report.per_class_dict(), seconds=round(seconds, 1),
+                                created_at=timezone.now(),
+                                created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        classifier.file.save("model.npz", ContentFile(buffer.getvalue()), save=False)
+        classifier.save()
+        record_event(HotlineAction.TRAIN, actor=actor, obj=classifier, after={
+            "tickets": classifier.tickets, "categories": classifier.classes, "folds": folds,
+            "accuracy": round(classifier.accuracy, 4), "macro_f1": round(classifier.macro_f1, 4)})
+    return classifier
+
+
+def do_classify_tickets(*, actor: Any, threshold: float = THRESHOLD) -> dict[str, int]:
+    """Classify every ticket without a category: the category and confidence are kept with where they came from
+    (rules or model); a ticket below ``threshold``, or with no answer, goes to the review queue."""
+    if not 0 < threshold <= 1:
+        raise HotlineInputError(field=_("threshold"), problem=_("a confidence threshold is above 0 and at most 1"))
+    with transaction.atomic():
+        Ticket.objects.check_create(actor)
+        model, rules = current_model(), keyword_rules()
+        paths = dict(Category.objects.filter(active=True).values_list("path", "pk"))
+        pending = Ticket.objects.filter(category=None).exclude(category_by=CategoryBy.PERSON)
+        counts = {"tickets": 0, "classified": 0, "review": 0}
+        now = timezone.now()
+        while True:
+            chunk = list(pending.exclude(needs_review=True).values_list("pk", "text")[:BATCH])
+            if not chunk:
+                break
+            out = engine.classify([t for _pk, t in chunk], model=model, rules=rules, threshold=threshold)
+            cats, conf, how, review = (out["category"].to_list(), out["confidence"].to_list(),
+                                       out["method"].to_list(), out["review"].to_numpy())
+            updates = []
+            for k, (pk, _text) in enumerate(chunk):
+                category = paths.get(cats[k]) if cats[k] else None
+                flag = bool(review[k]) or category is None
+                updates.append(Ticket(pk=pk, category_id=category if not flag else None,
+                                      category_by=str(how[k] or "") if category and not flag else "",
+                                      confidence=None if conf[k] is None or np.isnan(conf[k]) else float(conf[k]),
+                                      proposed_id=category, needs_review=flag, updated_at=now))
+            fields = ["category", "category_by", "confidence", "proposed", "needs_review", "updated_at"]
+            Ticket.objects.bulk_update(updates, fields, batch_size=2000)
+            counts["tickets"] += len(chunk)
+            counts["review"] += sum(u.needs_review for u in updates)
+            counts["classified"] += sum(not u.needs_review for u in updates)
+        record_event(HotlineAction.CLASSIFY, actor=actor, object_type="hotline.ticket", after={
+            **counts, "threshold": threshold, "model": str(Classifier.objects.first() or "")})
+        bump()
+    return counts
