@@ -20,6 +20,7 @@ urlpatterns = [
     path("app/", include("jixiao.review.urls")),
     path("app/", include("jixiao.monitoring.urls")),
     path("app/", include("jixiao.verification.urls")),
+    path("app/", include("jixiao.hotline.urls")),
     path("", include("jixiao.surveys.urls")),
     path("app/", include("jixiao.imports.urls")),
     path("app/", include("jixiao.inbox.urls")),

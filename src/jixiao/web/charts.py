@@ -38,12 +38,21 @@ def bar(x: list[Any], ys: dict[str, list[float]], *, colors: list[str] | None = 
     return {"data": data, "layout": layout}
 
 
-def heatmap(x: list[str], y: list[str], z: list[list[float | None]], *, title: str = "") -> dict[str, Any]:
+#: Steps, not a gradient: the same red / yellow / green thresholds as the scorecard's status.
+STATUS_SCALE = [[0, RED], [0.6, RED], [0.6, YELLOW], [0.9, YELLOW], [0.9, GREEN], [1, GREEN]]
+#: Counts, few (pale) to many (deep red).
+COUNT_SCALE = [[0, "#fff5f0"], [0.25, "#fcbba1"], [0.5, "#fb6a4a"], [0.75, "#cb181d"], [1, "#67000d"]]
+
+
+def heatmap(x: list[str], y: list[str], z: list[list[float | None]], *, title: str = "", zmax: float = 100,
+            colorscale: list[list[Any]] | None = None, text: list[list[str]] | None = None) -> dict[str, Any]:
     height = max(260, min(4000, 18 * len(y) + 80))
-    return {"data": [{"type": "heatmap", "x": x, "y": y, "z": z, "zmin": 0, "zmax": 100, "hoverongaps": False,
-                      # Steps, not a gradient: the same red / yellow / green thresholds as the scorecard's status.
-                      "colorscale": [[0, RED], [0.6, RED], [0.6, YELLOW], [0.9, YELLOW], [0.9, GREEN], [1, GREEN]],
-                      "colorbar": {"title": {"text": title}, "thickness": 10}}],
+    trace: dict[str, Any] = {"type": "heatmap", "x": x, "y": y, "z": z, "zmin": 0, "zmax": zmax,
+                             "hoverongaps": False, "colorscale": colorscale or STATUS_SCALE,
+                             "colorbar": {"title": {"text": title}, "thickness": 10}}
+    if text is not None:
+        trace.update(text=text, hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>")
+    return {"data": [trace],
             "layout": _layout(height=height, yaxis={"autorange": "reversed", "automargin": True,
                                                     "tickfont": {"size": 10}},
                               xaxis={"side": "top", "automargin": True}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}
@@ -69,6 +78,15 @@ def scatter_change(before: list[float], after: list[float], labels: list[str], *
                       "line": {"color": GREY, "dash": "dot"}}],
             "layout": _layout(showlegend=False, xaxis={"title": {"text": xtitle}},
                               yaxis={"title": {"text": ytitle}})}
+
+
+def lines(x: list[str], series: dict[str, list[float | None]], *, ytitle: str = "", height: int = 300
+          ) -> dict[str, Any]:
+    """Several series over the same categories (months), one line each."""
+    data = [{"type": "scatter", "mode": "lines+markers", "x": x, "y": y, "name": name,
+             "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>"} for name, y in series.items()]
+    return {"data": data, "layout": _layout(height=height, xaxis={"type": "category"},
+                                            yaxis={"title": {"text": ytitle}, "rangemode": "tozero"})}
 
 
 def line(x: list[str], y: list[float], *, ytitle: str = "") -> dict[str, Any]:

@@ -29,6 +29,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("ratings:mine"), _("Rating tasks")))
         if role in (Role.ADMIN, Role.AUDITOR):
             items.append((reverse("verification:index"), _("Three-party checks")))
+            items.append((reverse("hotline:hotspots"), _("12345 hotline")))
+        elif role in (Role.OPERATOR, Role.LEADER):
+            items.append((reverse("hotline:units"), _("12345 hotline")))
         items.append((reverse("inbox:list"), _("Inbox")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:

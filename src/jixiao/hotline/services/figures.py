@@ -1,7 +1,7 @@
 """Hotline rates into the cycle: which indicator a rate feeds (``Feed``), the response time limits (``SlaRule``),
 and the computation of each unit's counts (``Figure``, the values' provenance) and values.
 
-The rates are the engine's (``jixiao.engine.tickets.indicators``): tickets received in the feed's period, by
+The rates are the engine's (``jixiao.engine.ticketrates.indicators``): tickets received in the feed's period, by
 responsible unit; response within the limit of the ticket's category and urgency (exactly at the limit is on
 time); resolution = 已解决 / (已解决 + 未解决); satisfaction = (满意 + 基本满意) / answered. A recomputation with
 unchanged tickets changes nothing (no new value version, no event but the computation's own).
@@ -25,7 +25,7 @@ from jixiao.core.choices import Action
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import lock_cycle, require_state
-from jixiao.engine import tickets as engine
+from jixiao.engine import ticketrates as engine
 from jixiao.hotline.choices import HotlineAction, Measure
 from jixiao.hotline.errors import HotlineInputError
 from jixiao.hotline.models import Category, Feed, Figure, SlaRule
@@ -47,7 +47,7 @@ def engine_sla() -> engine.Sla:
 def rates(start: date, end: date, *, unit_ids: list[int] | None = None) -> pl.DataFrame:
     """Per responsible unit (code), the counts and rates of tickets received ``start`` .. ``end``."""
     frame = ticket_frame(start, end, RATE_COLUMNS, unit_ids=unit_ids)
-    return engine.indicators(frame, engine_sla())
+    return engine.indicators(frame, engine_sla(), lang=_lang())
 
 
 def do_set_sla_rule(category: Category | None, urgency: str, hours: float, *, actor: Any) -> SlaRule:
@@ -156,3 +156,9 @@ def do_compute_hotline_figures(cycle: Cycle, *, actor: Any) -> dict[str, int]:
 def _only(cycle: Cycle) -> dict[str, set[str]]:
     """Indicators that apply to some unit categories only (``only:`` in the scheme)."""
     return {leaf.code: set(leaf.only) for leaf in cycle.scheme.engine.measured_leaves if leaf.only is not None}
+
+
+def _lang() -> str:
+    from jixiao.collection.services import lang
+
+    return lang()

@@ -16,15 +16,14 @@ from django.utils.translation import gettext as _
 from jixiao.audit.services import record_event
 from jixiao.core.choices import Action
 from jixiao.cycles.models import Cycle
-from jixiao.engine import tickets as engine
+from jixiao.engine import hotspots
+from jixiao.engine.ticketrates import overall
 from jixiao.hotline.choices import HotlineAction, ProposalState
 from jixiao.hotline.errors import HotlineInputError, ProposalStateError
 from jixiao.hotline.models import Feed, WeightProposal
 from jixiao.hotline.services.figures import RATE_COLUMNS, engine_sla
 from jixiao.hotline.services.frames import ticket_frame
 from jixiao.schemes.services import do_import_scheme
-
-CHANGE_COLUMNS = ["category_id", "resolution"]
 
 
 def _year(year: int, until: date | None) -> tuple[date, date]:
@@ -54,12 +53,12 @@ def do_propose_weights(cycle: Cycle, year: int, *, actor: Any, until: date | Non
                                                                "before to compare").format(year=year))
         scheme = cycle.scheme.engine
         current = [(f.indicator, f.measure, float(scheme.node(f.indicator).weight)) for f in feeds]
-        rows = engine.weight_proposal(current, engine.overall(this, sla), engine.overall(last, sla),
-                                      lang=_lang())
-        changes = engine.category_changes(last.select("category", "resolution"),
-                                          this.select("category", "resolution"), level=1)
+        rows = hotspots.weight_proposal(current, overall(this, sla, lang=_lang()), overall(last, sla, lang=_lang()),
+                                        lang=_lang())
+        changes = hotspots.category_changes(last.select("category", "resolution"),
+                                            this.select("category", "resolution"), level=1)
         proposal = WeightProposal.objects.create(
-            scheme=cycle.scheme, year=year, rows=_jsonable(rows),
+            scheme=cycle.scheme, year=year, rows=_jsonable(rows.to_dicts()),
             categories=_jsonable(changes.to_dicts()), created_at=timezone.now(),
             created_by=actor if getattr(actor, "is_authenticated", False) else None)
         record_event(HotlineAction.PROPOSE, actor=actor, obj=proposal, after={
