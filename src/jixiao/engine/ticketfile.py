@@ -232,20 +232,50 @@ def _read_csv(p: Path, label: str, lang: str, match: Matcher) -> tuple[list[str]
     raw = p.read_bytes()
     if not raw.strip():
         raise _fail(label, lang, "empty")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    # Polars checks that the columns it reads are UTF-8, so a whole UTF-8 file is not decoded in Python: only
+    # its first line here, and the file again when Polars finds it is not UTF-8 (GBK).
+    data = raw
+    head = _first_line(raw)
+    if head is None:
+        data, head = _to_utf8(raw, label, lang)
+    header = next(csv.reader(io.StringIO(head)), [])
+    if not any(h.strip() for h in header):
+        raise _fail(label, lang, "empty")
+    found = match(header)
+    columns = list(found.values())
+    try:
+        # Only the wanted columns are parsed (the complaint's text is the bulk of an export and is not needed).
+        frame = pl.read_csv(data, has_header=True, infer_schema=False, columns=columns)
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" not in str(exc).lower() or data is not raw:
+            raise InputError(_ragged_rows(raw.decode("utf-8", errors="replace"), label, lang)) from None
+        data, _ = _to_utf8(raw, label, lang)
+        try:
+            frame = pl.read_csv(data, has_header=True, infer_schema=False, columns=columns)
+        except pl.exceptions.ComputeError:
+            raise InputError(_ragged_rows(data.decode("utf-8"), label, lang)) from None
+    return header, found, frame.rename(dict(zip(frame.columns, found, strict=True)))
+
+
+def _first_line(raw: bytes) -> str | None:
+    """The first lines of ``raw`` when they are UTF-8 (a character cut at the end of the sample is fine)."""
+    sample = raw[:65536]
+    try:
+        return sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4 or len(sample) == len(raw):
+            return None
+        return sample[: exc.start].decode("utf-8")
+
+
+def _to_utf8(raw: bytes, label: str, lang: str) -> tuple[bytes, str]:
     decoded = decode(raw)
     if decoded is None:
         raise _fail(label, lang, "encoding")
     text, data = decoded
-    header = next(csv.reader(io.StringIO(text)), [])
-    if not any(h.strip() for h in header):
-        raise _fail(label, lang, "empty")
-    found = match(header)
-    try:
-        # Only the wanted columns are parsed (the complaint's text is the bulk of an export and is not needed).
-        frame = pl.read_csv(data, has_header=True, infer_schema=False, columns=list(found.values()))
-    except pl.exceptions.ComputeError:
-        raise InputError(_ragged_rows(text, label, lang)) from None
-    return header, found, frame.rename(dict(zip(frame.columns, found, strict=True)))
+    return data, text
 
 
 def _ragged_rows(text: str, label: str, lang: str) -> list[InputProblem]:

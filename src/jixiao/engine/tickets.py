@@ -74,9 +74,9 @@ def read_tickets(path: str | Path, *, lang: str = "zh") -> pl.DataFrame:
     time, an unknown satisfaction word, transfers that are not a whole number >= 0, an empty file, an
     unsupported suffix, a missing file. ``lang`` (zh or en) is the language of the problems.
 
-    >>> import tempfile, os
-    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "t.csv")
-    >>> _ = open(p, "w", encoding="gbk").write("工单编号,受理时间,紧急程度\\nA1,2026/3/1 8:00,urgent\\n")
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("工单编号,受理时间,紧急程度\\nA1,2026/3/1 8:00,urgent\\n", encoding="gbk")
     >>> read_tickets(p).select("id", "received_at", "urgency", "_row").row(0)
     ('A1', datetime.datetime(2026, 3, 1, 8, 0), '紧急', 2)
     """
@@ -90,8 +90,8 @@ def parse_datetime(text: pl.Expr) -> pl.Expr:
     """The accepted date-time forms of a text column as ``Datetime("us")``; null where it does not parse
     (or names no real time, such as month 13 or 24:00).
 
-    >>> pl.select(parse_datetime(pl.lit(pl.Series(["2026/3/1 8:00", "2026-03-01T08:00:09", "2026-13-01 08:00"]))))
-    ...     .to_series().to_list()
+    >>> cells = pl.Series(["2026/3/1 8:00", "2026-03-01T08:00:09", "2026-13-01 08:00"])
+    >>> pl.select(parse_datetime(pl.lit(cells))).to_series().to_list()
     [datetime.datetime(2026, 3, 1, 8, 0), datetime.datetime(2026, 3, 1, 8, 0, 9), None]
     """
     parts = text.str.extract_groups(DATETIME_PATTERN)
@@ -103,6 +103,12 @@ def parse_datetime(text: pl.Expr) -> pl.Expr:
     canonical = pl.concat_str([field("1"), pl.lit("-"), two("2"), pl.lit("-"), two("3"), pl.lit(" "), two("4"),
                                pl.lit(":"), field("5"), pl.lit(":"), field("6").fill_null("00")])
     return canonical.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
+
+
+def _canonical_datetime(text: pl.Expr) -> pl.Expr:
+    """The fast path of ``parse_datetime``: ``2026-03-01 08:00:00`` exactly (19 characters)."""
+    return pl.when(text.str.len_bytes() == 19).then(
+        text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False))
 
 
 def _lower_map(name: str, words: dict[str, str]) -> pl.Expr:
@@ -119,10 +125,14 @@ def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     co = (pl.col("co_units").str.replace_all(CO_UNIT_SEPARATORS, ";").str.split(";")
           .list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
           .list.join(";").replace("", None))
-    return frame.with_columns(
+    frame = frame.with_columns(
         *[pl.col(c).alias(f"{c}__raw") for c in (*DATETIMES, "satisfaction", "transfers")],
-    ).with_columns(
-        *[parse_datetime(pl.col(c)).alias(c) for c in DATETIMES],
+        *[_canonical_datetime(pl.col(c)).alias(c) for c in DATETIMES])
+    # Most exports write one form throughout; the other forms are parsed only when some cell needs it.
+    unparsed = frame.select((pl.col(c).is_null() & pl.col(f"{c}__raw").is_not_null()).any() for c in DATETIMES)
+    slow = [c for c in DATETIMES if unparsed[c].item()]
+    return frame.with_columns(
+        *[pl.coalesce(c, parse_datetime(pl.col(f"{c}__raw"))).alias(c) for c in slow],
         _lower_map("urgency", URGENCY_WORDS).fill_null(NORMAL),
         _lower_map("resolution", RESOLUTION_WORDS),
         pl.col("satisfaction").str.to_lowercase().str.replace_all(r"\s+", " ")
