@@ -60,7 +60,8 @@ def _forms(user: Any, data: Any = None, which: str = "") -> dict[str, Any]:
 
 def _page(request: HttpRequest, forms: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, "hotline/settings.html", {
-        **forms, "sla_rules": SlaRule.objects.select_related("category"), "urgent_hours": f"{DEFAULT_SLA_HOURS[URGENT]:g}",
+        **forms, "sla_rules": SlaRule.objects.select_related("category"),
+        "urgent_hours": f"{DEFAULT_SLA_HOURS[URGENT]:g}",
         "normal_hours": f"{DEFAULT_SLA_HOURS[NORMAL]:g}",
         "routing_rules": RoutingRule.objects.select_related("category", "unit"),
         "feeds": Feed.objects.select_related("cycle").order_by("-cycle__year", "indicator"),
