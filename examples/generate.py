@@ -376,6 +376,26 @@ def city_annual() -> Example:
     return ex
 
 
+STREETS: list[Unit] = [
+    (f"{district}-{k:02}", f"{name}{street}街道办事处", "A")
+    for district, name in (("DHQ", "东湖区"), ("XJQ", "西江区"), ("NHQ", "南湖区"))
+    for k, street in enumerate(("滨江", "城南", "和平", "新华", "解放", "光明"), start=1)
+]
+
+
+def street_hotline() -> Example:
+    """街道接诉即办考核: the three rates of each street office's 12345 tickets (seeds/000)."""
+    rng = random.Random(20260312)
+    ex = Example(STREETS)
+    q = qualities(rng, STREETS, {"DHQ-01": 1.8, "XJQ-04": -2.2})
+    for code, _, _ in STREETS:
+        d = Draw(rng, q[code])
+        ex.value(code, "RESP", d.measure(96.5, 2, 1.5, 85, 100))
+        ex.value(code, "SOLVE", d.measure(84, 6, 4, 55, 100))
+        ex.value(code, "SATIS", d.measure(88, 5, 3.5, 60, 100))
+    return ex
+
+
 TEMPLATES: dict[str, tuple[Callable[[], Example], bool]] = {
     # name: (generator, also write .xlsx)
     "core-leader-negative": (core_leader_negative, True),
@@ -383,6 +403,7 @@ TEMPLATES: dict[str, tuple[Callable[[], Example], bool]] = {
     "budget-performance": (budget_performance, False),
     "policy-service-law-governance-development": (policy_service_law_governance_development, False),
     "city-annual": (city_annual, False),
+    "street-hotline": (street_hotline, False),
 }
 
 
