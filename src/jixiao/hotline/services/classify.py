@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event
 from jixiao.core.choices import Action
-from jixiao.engine import classify as engine
 from jixiao.hotline.choices import CategoryBy, HotlineAction
 from jixiao.hotline.errors import HotlineInputError
 from jixiao.hotline.models import Category, Classifier, Ticket
@@ -33,14 +32,24 @@ TRAIN_LIMIT = 200_000
 BATCH = 20_000
 
 
-def keyword_rules() -> engine.KeywordRules:
+def _engine() -> Any:
+    """The engine's classifier, imported when used: scikit-learn takes a second to load, which no page but these
+    should pay."""
+    from jixiao.engine import classify
+
+    return classify
+
+
+def keyword_rules() -> Any:
+    engine = _engine()
     nodes = [engine.TaxonomyNode(path=c.path, keywords=tuple(k for k in c.keywords.split("|") if k.strip()))
              for c in Category.objects.filter(level=3, active=True).exclude(keywords="")]
     return engine.KeywordRules.from_taxonomy(nodes)
 
 
-def current_model() -> engine.Model | None:
+def current_model() -> Any:
     """The newest trained model, or None."""
+    engine = _engine()
     latest = Classifier.objects.first()
     if latest is None:
         return None
@@ -75,6 +84,7 @@ def do_train_classifier(*, actor: Any, folds: int = 5) -> Classifier:
     if not rows:
         raise HotlineInputError(field=_("training data"), problem=_("no ticket has a category to learn from"))
     texts, labels = [r[0] for r in rows], [r[1] for r in rows]
+    engine = _engine()
     started = time.perf_counter()
     try:
         model, report = engine.train(texts, labels, folds=folds)
@@ -112,7 +122,7 @@ def do_classify_tickets(*, actor: Any, threshold: float = THRESHOLD) -> dict[str
             chunk = list(pending.exclude(needs_review=True).values_list("pk", "text")[:BATCH])
             if not chunk:
                 break
-            out = engine.classify([t for _pk, t in chunk], model=model, rules=rules, threshold=threshold)
+            out = _engine().classify([t for _pk, t in chunk], model=model, rules=rules, threshold=threshold)
             cats, conf, how, review = (out["category"].to_list(), out["confidence"].to_list(),
                                        out["method"].to_list(), out["review"].to_numpy())
             updates = []
