@@ -42,7 +42,8 @@ def is_office(user: Any) -> bool:
 
 
 def leaf_choices() -> list[tuple[Any, str]]:
-    return [(c.pk, c.path) for c in Category.objects.filter(level=3, active=True).order_by("code")]
+    """Categories a person may give a ticket: any in use (the most specific known is best; the tree is short)."""
+    return [(c.pk, c.path) for c in Category.objects.filter(active=True).order_by("code")]
 
 
 def _filtered(request: HttpRequest, form: TicketFilterForm) -> QuerySet[Ticket]:

@@ -47,7 +47,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def _monthly(unit: Unit, today: date) -> dict[str, Any]:
     """The unit's three rates by month of this year (the engine's rates over each month's tickets)."""
-    months, series = [], {m.label: [] for m in Measure}
+    months, series = [], {str(m.label): [] for m in Measure}
     table = []
     for month in range(1, today.month + 1):
         start = date(today.year, month, 1)
