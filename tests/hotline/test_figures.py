@@ -105,7 +105,7 @@ def test_figures_flow_into_the_cycle_with_their_counts_and_again_change_nothing(
     do_set_feed(world.open, "RESP", "response_rate", *MARCH, actor=admin)
     before_a1 = Value.objects.get(subject__cycle=world.open, subject__code="A1", indicator="RESP")
     counts = do_compute_hotline_figures(world.open, actor=admin)
-    assert counts == {"figures": 2, "written": 2, "unchanged": 0}
+    assert counts == {"figures": 2, "written": 2, "unchanged": 0, "locked": 0}
     a = Value.objects.get(subject__cycle=world.open, subject__code="A", indicator="RESP")
     assert (a.value, a.source) == (50.0, "complaints")
     assert "4" in a.note and "2" in a.note and "2026-03-01" in a.note
@@ -115,7 +115,8 @@ def test_figures_flow_into_the_cycle_with_their_counts_and_again_change_nothing(
     assert Figure.objects.get(subject__code="A", cycle=world.open).closed == 3
     events = AuditEvent.objects.count()
     versions = a.version
-    assert do_compute_hotline_figures(world.open, actor=admin) == {"figures": 2, "written": 0, "unchanged": 2}
+    assert do_compute_hotline_figures(world.open, actor=admin) == {"figures": 2, "written": 0, "unchanged": 2,
+                                                                   "locked": 0}
     a.refresh_from_db()
     assert a.version == versions
     assert AuditEvent.objects.count() == events + 1  # the computation's own event only
@@ -147,3 +148,22 @@ def test_a_unit_sees_its_own_tickets_and_figures_only(world: Any) -> None:
     assert not Ticket.objects.restrict(world.personas["rater"]).exists()
     assert not Ticket.objects.restrict(world.personas["public"]).exists()
     assert Ticket.objects.restrict(world.personas["auditor"]).count() == 7
+
+
+def test_submitted_data_are_left_alone_and_said(world: Any) -> None:
+    from jixiao.approval.services import do_submit_values
+    from jixiao.collection.models import Value
+    from jixiao.cycles.models import Subject
+    from jixiao.hotline.models import Figure
+    from jixiao.hotline.services.figures import do_compute_hotline_figures, do_set_feed
+
+    # EXEC is the unit's own item (imported), unlike RESP (the hotline's: the office's item even when locked).
+    admin = world.personas["admin"]
+    do_set_feed(world.open, "EXEC", "response_rate", *MARCH, actor=admin)
+    do_submit_values(Subject.objects.get(cycle=world.open, code="B"), actor=None)
+    before = Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="EXEC")
+    counts = do_compute_hotline_figures(world.open, actor=admin)
+    assert counts == {"figures": 2, "written": 1, "unchanged": 0, "locked": 1}
+    after = Value.objects.get(subject__cycle=world.open, subject__code="B", indicator="EXEC")
+    assert (after.value, after.version) == (before.value, before.version)
+    assert Figure.objects.get(subject__code="B", cycle=world.open).received == 1

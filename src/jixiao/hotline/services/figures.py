@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jixiao.audit.services import record_event, snapshot
 from jixiao.collection.choices import ValueSource
 from jixiao.collection.models import Value
+from jixiao.collection.querysets import value_codes_for
 from jixiao.collection.services import do_set_value
 from jixiao.core.choices import Action
 from jixiao.cycles.choices import CycleState
@@ -111,7 +112,8 @@ def do_compute_hotline_figures(cycle: Cycle, *, actor: Any) -> dict[str, int]:
     ``Figure`` (recomputed whole), and write each fed indicator's value where it changed (through
     ``do_set_value``, source 12345, the counts as its note). A unit whose rate has no denominator (no ticket
     received, closed or answered) gets no value. The cycle must be open. Returns the counts of figures and of
-    values written and left as they were."""
+    values written and left as they were, and of values not written because the unit's data are submitted or
+    approved (locked until returned or reopened; the figures are kept all the same)."""
     with transaction.atomic():
         Feed.objects.check_create(actor)
         cycle = lock_cycle(Cycle.objects.get_for(actor, Action.VIEW, pk=cycle.pk))
@@ -124,6 +126,7 @@ def do_compute_hotline_figures(cycle: Cycle, *, actor: Any) -> dict[str, int]:
         now = timezone.now()
         figures: list[Figure] = []
         written = kept = 0
+        locked: list[str] = []
         for start, end in sorted({(f.start, f.end) for f in feeds}):
             table = {row["unit"]: row for row in rates(start, end, unit_ids=list(subjects)).iter_rows(named=True)}
             for subject in subjects.values():
@@ -142,14 +145,18 @@ def do_compute_hotline_figures(cycle: Cycle, *, actor: Any) -> dict[str, int]:
                     if old is not None and old.value == value and old.note == note:
                         kept += 1
                         continue
+                    if feed.indicator not in value_codes_for(actor, subject):
+                        # Submitted or approved data stay as they are until returned or reopened; said, not failed.
+                        locked.append(f"{subject.code} {feed.indicator}")
+                        continue
                     do_set_value(subject, feed.indicator, value, actor=actor, source=ValueSource.COMPLAINTS,
                                  note=note, explanation=note)
                     written += 1
         Figure.objects.filter(cycle=cycle).delete()
         Figure.objects.bulk_create(figures)
-        counts = {"figures": len(figures), "written": written, "unchanged": kept}
+        counts = {"figures": len(figures), "written": written, "unchanged": kept, "locked": len(locked)}
         record_event(HotlineAction.FIGURES, actor=actor, obj=cycle, after={
-            **counts, "feeds": {f.indicator: [f.measure, f.start.isoformat(), f.end.isoformat()] for f in feeds}})
+            **counts, "locked_items": locked, "feeds": {f.indicator: [f.measure, f.start.isoformat(), f.end.isoformat()] for f in feeds}})
     return counts
 
 

@@ -141,6 +141,9 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
         c = done[0]
         messages.info(request, _("{f} units' figures; {w} values written, {u} unchanged.").format(
             f=c["figures"], w=c["written"], u=c["unchanged"]))
+        if c["locked"]:
+            messages.warning(request, _("{n} values were not written: those units' data are submitted or approved "
+                                        "(return or reopen them first).").format(n=c["locked"]))
     return redirect("hotline:settings")
 
 
