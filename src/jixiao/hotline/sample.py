@@ -61,6 +61,9 @@ NEVER_ANSWERED = 0.02
 STILL_OPEN = 0.05
 DEPARTMENT_SHARE = 0.6  # of tickets whose level-1 area has a department in units_by_category
 REPEAT_WINDOW_DAYS = 60
+# Which categories are popular or trending is a property of the city, not of a sample: fixed, so two seeds
+# give two samples of the same population (a model trained on one can be measured on the other).
+POPULARITY_SEED = 2026
 
 # Fictional street offices in the style of Beijing's districts (unit code, district, street).
 DEFAULT_STREETS: tuple[tuple[str, str, str], ...] = (
@@ -236,7 +239,7 @@ def labelled_texts(n: int, *, seed: int, taxonomy: Sequence[Node] | None = None)
     rng = np.random.default_rng(seed)
     tax = _Taxonomy(taxonomy if taxonomy is not None else read_taxonomy())
     k = len(tax.leaves)
-    cats = rng.choice(k, size=n, p=_popularity(np.random.default_rng([seed, 1]), k))
+    cats = rng.choice(k, size=n, p=_popularity(np.random.default_rng(POPULARITY_SEED), k))
     places = _addresses(rng, DEFAULT_STREETS, max(50, n // 20))[0]
     place_idx = rng.integers(0, len(places), n)
     text = _texts(rng, tax, cats, _pick(places, place_idx) + "，")
@@ -293,8 +296,8 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
     rng = np.random.default_rng(seed)
     tax = _Taxonomy(taxonomy if taxonomy is not None else read_taxonomy())
     k = len(tax.leaves)
-    base = _popularity(np.random.default_rng([seed, 1]), k)
-    trending = np.random.default_rng([seed, 2]).random(k) < 0.06
+    base = _popularity(np.random.default_rng(POPULARITY_SEED), k)
+    trending = np.random.default_rng(POPULARITY_SEED + 1).random(k) < 0.06
 
     # When: a day by the weekly and yearly shape, an hour by the daily curve, then seconds.
     first = start.date()
