@@ -45,7 +45,7 @@ from jixiao.engine.errors import EngineError
 
 FORMAT = "jixiao-ticket-classifier"
 FORMAT_VERSION = 1
-VECTORISER = {"analyzer": "char", "ngram_range": [2, 3], "lowercase": True, "sublinear_tf": True,
+VECTORISER: dict[str, Any] = {"analyzer": "char", "ngram_range": [2, 3], "lowercase": True, "sublinear_tf": True,
               "norm": "l2", "smooth_idf": True, "use_idf": True}
 MIN_DF = 2
 ALPHA = 3e-6
@@ -203,7 +203,7 @@ class Model:
 
     def _vec(self) -> Any:
         if self._vectoriser is None:
-            from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+            from sklearn.feature_extraction.text import TfidfVectorizer
 
             p = self.params
             vec = TfidfVectorizer(analyzer=p["analyzer"], ngram_range=tuple(p["ngram_range"]),
@@ -253,7 +253,8 @@ class Model:
         p = Path(path)
         name = p.name
         try:
-            with np.load(p, allow_pickle=False) as z:
+            # The file is opened here, not by np.load, so it is closed even when the archive is broken.
+            with p.open("rb") as fh, np.load(fh, allow_pickle=False) as z:
                 arrays = {k: z[k] for k in ("meta", "vocabulary", "idf", "coef", "intercept", "classes")}
         except FileNotFoundError:
             raise ModelError([f"{name}: file not found"]) from None
@@ -304,7 +305,7 @@ def _check_labels(labels: Sequence[str], folds: int) -> int:
 
 def _fit(texts: Sequence[str], labels: Sequence[str], seed: int) -> Model:
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import SGDClassifier  # type: ignore[import-untyped]
+    from sklearn.linear_model import SGDClassifier
 
     p = VECTORISER
     vec = TfidfVectorizer(analyzer=p["analyzer"], ngram_range=tuple(p["ngram_range"]), lowercase=p["lowercase"],
@@ -327,8 +328,8 @@ def train(texts: Sequence[str], labels: Sequence[str], *, folds: int = 5, seed: 
     Labels are opaque strings (any label set). Each fold fits its own vectoriser, so no fold sees the others'
     vocabulary. Raises :class:`LabelError` when there are fewer than two classes or a class has one example.
     """
-    from sklearn.metrics import precision_recall_fscore_support  # type: ignore[import-untyped]
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+    from sklearn.metrics import precision_recall_fscore_support
+    from sklearn.model_selection import StratifiedKFold
 
     if len(texts) != len(labels):
         raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
