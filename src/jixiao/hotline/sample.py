@@ -304,7 +304,8 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
     tax = _Taxonomy(taxonomy if taxonomy is not None else read_taxonomy())
     k = len(tax.leaves)
     base = _popularity(np.random.default_rng(POPULARITY_SEED), k)
-    trending = np.random.default_rng(POPULARITY_SEED + 1).random(k) < 0.06
+    # A few categories of middling popularity grow through the period (to twice their share by the end).
+    trending = (np.random.default_rng(POPULARITY_SEED + 1).random(k) < 0.06) & (base < np.sort(base)[-5])
 
     # When: a day by the weekly and yearly shape, an hour by the daily curve, then seconds.
     first = start.date()
@@ -331,7 +332,7 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
         w = base.copy()
         w[tax.summer] *= 1.8 if month in (6, 7, 8) else 1.3 if month in (5, 9) else 0.8
         w[tax.winter] *= 4.0 if month in (11, 12, 1, 2, 3) else 0.15
-        w[trending] *= 1.0 + 2.5 * frac_of_day[some_day]
+        w[trending] *= 1.0 + frac_of_day[some_day]
         cats[sel] = np.searchsorted(np.cumsum(w / w.sum()), rng.random(sel.size), side="right").clip(0, k - 1)
 
     # Where: a pool of addresses with a Zipf-like popularity, so some addresses complain again and again.
