@@ -288,3 +288,21 @@ def test_the_command_runs_in_a_fresh_interpreter_without_django(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert "4 条工单" in done.stdout or "4 tickets" in done.stdout
     assert (tmp_path / "m.npz").exists()
+
+
+def test_model_probabilities_are_those_of_the_fitted_classifier(small: pl.DataFrame) -> None:
+    # The saved model recomputes vectoriser and classifier by hand; it must give what scikit-learn gave.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    from jixiao.engine.classify import ALPHA, VECTORISER
+
+    data = small.head(3000)
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2, dtype=np.float32)
+    x = vec.fit_transform(data["text"].to_list())
+    clf = SGDClassifier(loss="log_loss", alpha=ALPHA, random_state=0).fit(x, data["category"].to_numpy())
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+    model = Model(vocab, vec.idf_, clf.coef_, clf.intercept_, list(clf.classes_), VECTORISER)
+    texts = labelled_texts(200, seed=5)["text"].to_list()
+    expected = clf.predict_proba(vec.transform(texts))
+    assert np.allclose(model.scores(texts), expected, atol=1e-4)
