@@ -61,6 +61,9 @@ NEVER_ANSWERED = 0.02
 STILL_OPEN = 0.05
 DEPARTMENT_SHARE = 0.6  # of tickets whose level-1 area has a department in units_by_category
 REPEAT_WINDOW_DAYS = 60
+# Which categories are popular or trending is a property of the city, not of a sample: fixed, so two seeds
+# give two samples of the same population (a model trained on one can be measured on the other).
+POPULARITY_SEED = 2026
 
 # Fictional street offices in the style of Beijing's districts (unit code, district, street).
 DEFAULT_STREETS: tuple[tuple[str, str, str], ...] = (
@@ -77,7 +80,8 @@ ESTATES = ("幸福里", "和谐家园", "阳光小区", "金色家园", "望湖�
            "西坝河东里", "团结湖北里", "农光里", "松榆里", "南湖西园", "世纪城", "天通苑", "龙泽苑", "观澜国际")
 ROADS = ("建设路", "解放路", "人民路", "光明路", "新华路", "朝阳路", "学院路", "长安街", "胜利路", "北环路")
 
-OPENINGS = ("", "", "", "您好，", "你好，", "市民来电反映：", "网友反映：", "我是附近居民，", "来电人称，", "我想反映一下，")
+OPENINGS = ("", "", "", "您好，", "你好，", "市民来电反映：", "网友反映：", "我是附近居民，", "来电人称，",
+            "我想反映一下，")
 TIMES = ("", "", "", "最近一周", "昨天晚上", "每天早上6点左右", "这几天", "本月以来", "周末", "晚上10点以后",
          "已经持续一个多月", "今天上午", "连续三天")
 CORE_TEMPLATES = ("{}的问题很严重", "存在{}的情况", "{}，已经很长时间了", "发现有{}", "{}问题一直没人管",
@@ -86,7 +90,7 @@ SIBLING_TEMPLATES = ("附近也有{}的情况", "之前还反映过{}", "不光�
 NO_KEYWORD_TEMPLATES = ("有个{}方面的问题想反映一下", "{}这块的事情一直没人管", "反映{}相关的情况",
                         "不知道归哪里管，涉及{}", "{}的事情已经说过好几次了")
 DETAILS = ("", "", "影响居民正常生活", "给周边居民带来很大不便", "已经找过社区但没有解决", "老人孩子都受影响",
-           "多次打电话都没人处理", "存在安全隐患")
+           "多次打电话都没人处理", "有安全风险")
 DEMANDS = ("", "请相关部门尽快处理。", "希望尽快解决。", "要求给个说法。", "请尽快派人来看看。", "希望有关部门重视。")
 
 
@@ -150,7 +154,9 @@ class _Phrases:
 
     def draw(self, rng: np.random.Generator, cats: np.ndarray) -> np.ndarray:
         u = rng.random(cats.size)
-        return self.start[cats] + np.minimum((u * self.count[cats]).astype(np.int64), self.count[cats] - 1)
+        picked: np.ndarray = self.start[cats] + np.minimum((u * self.count[cats]).astype(np.int64),
+                                                           self.count[cats] - 1)
+        return picked
 
 
 def _flatten(lists: Sequence[Sequence[str]]) -> _Phrases:
@@ -170,6 +176,7 @@ class _Taxonomy:
         self.paths = [n.path for n in self.leaves]
         self.level1 = [n.path.split("/")[0] for n in self.leaves]
         core, sibling, none = [], [], []
+        every = {w for n in self.leaves for w in n.keywords}
         for leaf in self.leaves:
             words = leaf.keywords or (leaf.name,)
             core.append([t.format(w) for w in words for t in CORE_TEMPLATES])
@@ -178,7 +185,8 @@ class _Taxonomy:
             if not near:  # an only child: its cousins under the same level-1 area share its vocabulary
                 near = [w for o in self.leaves if o.code[:2] == leaf.code[:2] and o is not leaf for w in o.keywords]
             sibling.append([t.format(w) for w in (near or words) for t in SIBLING_TEMPLATES])
-            none.append([t.format(parent.name) for t in NO_KEYWORD_TEMPLATES])
+            area = next((a for a in (parent.name, leaf.path.split("/")[0]) if not any(w in a for w in every)), "这个")
+            none.append([t.format(area) for t in NO_KEYWORD_TEMPLATES])
         self.core, self.sibling, self.none = _flatten(core), _flatten(sibling), _flatten(none)
         self.summer = np.array([("噪" in p) or ("油烟" in p) or ("排水" in p) for p in self.paths])
         self.winter = np.array([("供暖" in p) or ("暖气" in p) for p in self.paths])
@@ -189,10 +197,10 @@ def _pick(items: Sequence[str], idx: np.ndarray) -> pl.Series:
 
 
 def _popularity(rng: np.random.Generator, k: int) -> np.ndarray:
-    """Zipf-like weights (1 / rank^1.1) over a seeded shuffle of the categories."""
+    """Zipf-like weights (1 / rank^0.8: the busiest category ~10 % of tickets) over a shuffle of the categories."""
     rank = rng.permutation(k) + 1
-    w = 1.0 / rank.astype(np.float64) ** 1.1
-    return w / w.sum()
+    w: np.ndarray = 1.0 / rank.astype(np.float64) ** 0.8
+    return w / float(w.sum())
 
 
 def _texts(rng: np.random.Generator, tax: _Taxonomy, cats: np.ndarray, places: pl.Series) -> pl.Series:
@@ -200,7 +208,7 @@ def _texts(rng: np.random.Generator, tax: _Taxonomy, cats: np.ndarray, places: p
     no_kw = rng.random(n) < NO_KEYWORD_SHARE
     core_idx = np.where(no_kw, tax.none.draw(rng, cats) + len(tax.core.texts), tax.core.draw(rng, cats))
     core = _pick(tax.core.texts + tax.none.texts, core_idx)
-    with_sibling = rng.random(n) < SIBLING_SHARE
+    with_sibling = (rng.random(n) < SIBLING_SHARE) & ~no_kw  # a text without its keyword names no other either
     sib = _pick([*tax.sibling.texts, ""], np.where(with_sibling, tax.sibling.draw(rng, cats), len(tax.sibling.texts)))
     frame = pl.DataFrame({
         "open": _pick(OPENINGS, rng.integers(0, len(OPENINGS), n)),
@@ -211,13 +219,15 @@ def _texts(rng: np.random.Generator, tax: _Taxonomy, cats: np.ndarray, places: p
         "detail": _pick(DETAILS, rng.integers(0, len(DETAILS), n)),
         "demand": _pick(DEMANDS, rng.integers(0, len(DEMANDS), n)),
     })
-    sep = lambda c: pl.when(pl.col(c) == "").then(pl.lit("")).otherwise(pl.col(c) + "，")  # noqa: E731
     return frame.select(pl.concat_str(
-        pl.col("open"), pl.col("place"), sep("time"), pl.col("core"), pl.lit("。"),
-        pl.when(pl.col("sib") == "").then(pl.lit("")).otherwise(pl.col("sib") + "。"),
-        pl.when(pl.col("detail") == "").then(pl.lit("")).otherwise(pl.col("detail") + "。"),
-        pl.col("demand"),
+        pl.col("open"), pl.col("place"), _then("time", "，"), pl.col("core"), pl.lit("。"), _then("sib", "。"),
+        _then("detail", "。"), pl.col("demand"),
     ).alias("text")).to_series()
+
+
+def _then(column: str, mark: str) -> pl.Expr:
+    """The phrase followed by its punctuation, or nothing when the phrase is empty."""
+    return pl.when(pl.col(column) == "").then(pl.lit("")).otherwise(pl.col(column) + mark)
 
 
 def _noisy_labels(rng: np.random.Generator, cats: np.ndarray, k: int) -> np.ndarray:
@@ -236,7 +246,7 @@ def labelled_texts(n: int, *, seed: int, taxonomy: Sequence[Node] | None = None)
     rng = np.random.default_rng(seed)
     tax = _Taxonomy(taxonomy if taxonomy is not None else read_taxonomy())
     k = len(tax.leaves)
-    cats = rng.choice(k, size=n, p=_popularity(np.random.default_rng([seed, 1]), k))
+    cats = rng.choice(k, size=n, p=_popularity(np.random.default_rng(POPULARITY_SEED), k))
     places = _addresses(rng, DEFAULT_STREETS, max(50, n // 20))[0]
     place_idx = rng.integers(0, len(places), n)
     text = _texts(rng, tax, cats, _pick(places, place_idx) + "，")
@@ -270,7 +280,7 @@ def _day_weights(days: Sequence[date]) -> np.ndarray:
     weekday = np.array([1.0, 1.0, 1.0, 1.0, 0.95, 0.75, 0.7])
     w = np.array([weekday[d.weekday()] * (1.0 + 0.12 * math.sin(2 * math.pi * (d.timetuple().tm_yday - 100) / 365))
                   for d in days])
-    return w / w.sum()
+    return w / float(w.sum())
 
 
 # Share of a day's tickets by hour: quiet at night, peaks mid-morning, after lunch and in the evening.
@@ -293,8 +303,9 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
     rng = np.random.default_rng(seed)
     tax = _Taxonomy(taxonomy if taxonomy is not None else read_taxonomy())
     k = len(tax.leaves)
-    base = _popularity(np.random.default_rng([seed, 1]), k)
-    trending = np.random.default_rng([seed, 2]).random(k) < 0.06
+    base = _popularity(np.random.default_rng(POPULARITY_SEED), k)
+    # A few categories of middling popularity grow through the period (to twice their share by the end).
+    trending = (np.random.default_rng(POPULARITY_SEED + 1).random(k) < 0.06) & (base < np.sort(base)[-5])
 
     # When: a day by the weekly and yearly shape, an hour by the daily curve, then seconds.
     first = start.date()
@@ -321,7 +332,7 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
         w = base.copy()
         w[tax.summer] *= 1.8 if month in (6, 7, 8) else 1.3 if month in (5, 9) else 0.8
         w[tax.winter] *= 4.0 if month in (11, 12, 1, 2, 3) else 0.15
-        w[trending] *= 1.0 + 2.5 * frac_of_day[some_day]
+        w[trending] *= 1.0 + frac_of_day[some_day]
         cats[sel] = np.searchsorted(np.cumsum(w / w.sum()), rng.random(sel.size), side="right").clip(0, k - 1)
 
     # Where: a pool of addresses with a Zipf-like popularity, so some addresses complain again and again.
@@ -349,7 +360,8 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
         to_dept = (dept != None) & (rng.random(n) < DEPARTMENT_SHARE)  # noqa: E711 (elementwise on objects)
         unit = np.where(to_dept, dept, unit)
     co = rng.random(n) < 0.06
-    co_units = np.where(co, street_units[rng.integers(0, len(streets), n)], None)
+    co_units = street_units[rng.integers(0, len(streets), n)]
+    co_units[~co] = None
     transfers = rng.choice(4, size=n, p=(0.8, 0.15, 0.04, 0.01)).astype(np.int8)
 
     # How it went.
@@ -386,8 +398,8 @@ def generate(n: int, *, seed: int, start: datetime, end: datetime, streets: Sequ
         "satisfaction": _pick(SATISFACTION, sat).zip_with(pl.Series(rated), pl.Series([None], dtype=pl.String)),
         "_rep": rng.random(n) < 0.5,
     }).sort("_off", maintain_order=True)
-    at = lambda c: pl.lit(start) + pl.duration(microseconds=pl.col(c))  # noqa: E731
-    frame = frame.with_columns(received_at=at("_off"), responded_at=at("_resp"), closed_at=at("_close"))
+    frame = frame.with_columns(**{name: pl.lit(start) + pl.duration(microseconds=pl.col(c)) for name, c in
+                                  (("received_at", "_off"), ("responded_at", "_resp"), ("closed_at", "_close"))})
     frame = frame.with_columns(pl.col("received_at").dt.strftime("%Y%m%d").alias("_day"))
     frame = frame.with_columns(id=pl.lit(prefix) + pl.col("_day")
                                + (pl.int_range(1, pl.len() + 1).over("_day")).cast(pl.String).str.zfill(5))
