@@ -8,8 +8,9 @@ with its proposal; a person's choice is final (later imports and classifications
 
 from __future__ import annotations
 
-import io
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,9 +43,9 @@ def _engine() -> Any:
 
 def keyword_rules() -> Any:
     engine = _engine()
-    nodes = [engine.TaxonomyNode(path=c.path, keywords=tuple(k for k in c.keywords.split("|") if k.strip()))
-             for c in Category.objects.filter(level=3, active=True).exclude(keywords="")]
-    return engine.KeywordRules.from_taxonomy(nodes)
+    keywords = {c.path: [k.strip() for k in c.keywords.split("|") if k.strip()]
+                for c in Category.objects.filter(active=True).exclude(keywords="")}
+    return engine.KeywordRules(keywords)
 
 
 def current_model() -> Any:
@@ -53,8 +54,7 @@ def current_model() -> Any:
     latest = Classifier.objects.first()
     if latest is None:
         return None
-    with latest.file.open("rb") as fh:
-        return engine.Model.load(io.BytesIO(fh.read()))
+    return engine.Model.load(Path(latest.file.path))
 
 
 def do_set_ticket_category(ticket: Ticket, category: Category, *, actor: Any) -> Ticket:
@@ -91,14 +91,18 @@ def do_train_classifier(*, actor: Any, folds: int = 5) -> Classifier:
     except ValueError as exc:
         raise HotlineInputError(field=_("training data"), problem=str(exc)) from None
     seconds = time.perf_counter() - started
-    buffer = io.BytesIO()
-    model.save(buffer)
+    with tempfile.TemporaryDirectory() as tmp:
+        model.save(Path(tmp) / "model.npz")
+        data = (Path(tmp) / "model.npz").read_bytes()
     with transaction.atomic():
-        classifier = Classifier(tickets=report.n, classes=len(report.classes), accuracy=report.accuracy,
-                                macro_f1=report.macro_f1, report=report.per_class_dict(), seconds=round(seconds, 1),
+        classifier = Classifier(tickets=report.n, classes=report.classes, accuracy=report.accuracy,
+                                macro_f1=report.macro_f1, seconds=round(seconds, 1),
+                                report={s.label: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                                                     "f1": round(s.f1, 4), "support": s.support}
+                                        for s in report.per_class},
                                 created_at=timezone.now(),
                                 created_by=actor if getattr(actor, "is_authenticated", False) else None)
-        classifier.file.save("model.npz", ContentFile(buffer.getvalue()), save=False)
+        classifier.file.save("model.npz", ContentFile(data), save=False)
         classifier.save()
         record_event(HotlineAction.TRAIN, actor=actor, obj=classifier, after={
             "tickets": classifier.tickets, "categories": classifier.classes, "folds": folds,

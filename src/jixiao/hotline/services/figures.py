@@ -156,7 +156,8 @@ def do_compute_hotline_figures(cycle: Cycle, *, actor: Any) -> dict[str, int]:
         Figure.objects.bulk_create(figures)
         counts = {"figures": len(figures), "written": written, "unchanged": kept, "locked": len(locked)}
         record_event(HotlineAction.FIGURES, actor=actor, obj=cycle, after={
-            **counts, "locked_items": locked, "feeds": {f.indicator: [f.measure, f.start.isoformat(), f.end.isoformat()] for f in feeds}})
+            **counts, "locked_items": locked,
+            "feeds": {f.indicator: [f.measure, f.start.isoformat(), f.end.isoformat()] for f in feeds}})
     return counts
 
 
