@@ -13,7 +13,11 @@ from collections.abc import Sequence
 # Exit statuses: 0 success, 2 bad input (scheme or files), 1 anything unexpected.
 EXIT_BAD_INPUT = 2
 
-ENGINE_COMMANDS = {"score", "templates", "outliers"}
+ENGINE_COMMANDS = {"score", "templates", "outliers", "tickets"}
+#: The ``tickets`` subcommands that run on the engine alone: (module, function); the others go to Django.
+TICKET_COMMANDS = {"indicators": ("jixiao.engine.ticketcli", "cmd_indicators"),
+                   "train": ("jixiao.engine.classify", "cmd_train"),
+                   "classify": ("jixiao.engine.classify", "cmd_classify")}
 
 
 def _lang_default() -> str:
@@ -188,11 +192,15 @@ Scoring from files (no database):
   templates [show NAME]          list the shipped scheme templates, or print one
   outliers VALUES --units F [--method modz|z] [--threshold T] [--by category|all] [--out F]
                                  values far from their peers' (modified z-score or z-score)
+  tickets indicators FILE --period P --out F [--sla F] [--satisfied W,W]
+                                 hotline rates per unit from a ticket export
+  tickets train|classify ...     train or apply the ticket classifier
 
 The platform (database):
   demo [--port N]                set up the demo city, compute its results and serve it
   serve [--port N]               serve the site with a production server
   import units|staff|values FILE import a file, all or nothing
+  tickets import FILE            import a hotline ticket export, all or nothing
   compute CYCLE                  compute a cycle's results
   manage ARGS                    any Django management command
 
@@ -218,6 +226,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_templates(rest)
         if command == "outliers":
             return cmd_outliers(rest)
+        if command == "tickets" and rest and rest[0] in TICKET_COMMANDS:
+            import importlib
+
+            module, function = TICKET_COMMANDS[rest[0]]
+            try:
+                run = getattr(importlib.import_module(module), function)
+            except (ImportError, AttributeError):
+                print(f"jixiao tickets {rest[0]}: not available yet ({module}.{function} is missing)", file=sys.stderr)
+                return 1
+            return int(run(rest[1:]))
     except BrokenPipeError:
         # The reader went away (`jixiao score ... | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
