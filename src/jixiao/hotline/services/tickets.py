@@ -186,6 +186,8 @@ def _prepare(frame: pl.DataFrame, *, name: str, language: str) -> pl.DataFrame:
            "satisfaction", lambda r: _("“{word}” is not one of {words}").format(
                word=r["satisfaction"], words="、".join(Satisfaction.values)))
     refuse(rows.filter(pl.col("transfers") < 0), "transfers", lambda r: _("a count is 0 or more"))
+    for c in ("responded_at", "closed_at"):
+        refuse(rows.filter(pl.col(c) < pl.col("received_at")), c, lambda r: _("before the received time"))
     twice = (rows.filter(pl.col("number") != "")
              .with_columns(pl.col("_row").min().over("number").alias("first"))
              .filter(pl.col("_row") != pl.col("first")))
