@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("jixiao.surveys.urls")),
     path("app/", include("jixiao.imports.urls")),
     path("app/", include("jixiao.inbox.urls")),
+    path("app/hotline/", include("jixiao.hotline.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
