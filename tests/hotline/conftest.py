@@ -1,8 +1,9 @@
 """The hotline's small world, shared by its tests.
 
-Units (made through the org services): the city 示范市 (CITY) with 市场监管局 (A, and its street office 市场监管局东城所,
-A1), 城市管理局 (B) and 住房和城乡建设局 (C). A small category tree (TREE, imported through the taxonomy service):
-01 市容环境 > 0101 市容秩序 > 010101 占道经营 and 010102 乱贴广告; 02 交通出行 > 0201 道路设施 > 020101 路灯损坏. Personas:
+Units (made through the org services): the city 示范市 (CITY) with 市场监管局 (A, and its street office
+市场监管局东城所, A1), 城市管理局 (B) and 住房和城乡建设局 (C). A small category tree (TREE, imported through the
+taxonomy service): 01 市容环境 > 0101 市容秩序 > 010101 占道经营 and 010102 乱贴广告; 02 交通出行 > 0201 道路设施 >
+020101 路灯损坏. Personas:
 the office admin, the operators of A and of B, the leader of A (who sees A1 too), a rater, an auditor and the
 public. ``frame(...)`` builds a canonical ticket frame (the columns of ``jixiao.engine.tickets.read_tickets``).
 """
@@ -101,7 +102,7 @@ def hotline_world(db: Any) -> Any:
 
 def ticket(number: str, received: str, **fields: Any) -> dict[str, Any]:
     """One ticket's canonical row: ``received`` as ``YYYY-mm-dd HH:MM`` local; unnamed fields empty."""
-    row: dict[str, Any] = {c: None for c in COLUMNS}
+    row: dict[str, Any] = dict.fromkeys(COLUMNS)
     row.update(id=number, received_at=datetime.strptime(received, "%Y-%m-%d %H:%M"), **fields)
     for c in ("responded_at", "closed_at"):
         if isinstance(row[c], str):
@@ -111,7 +112,7 @@ def ticket(number: str, received: str, **fields: Any) -> dict[str, Any]:
 
 def frame(*rows: dict[str, Any]) -> pl.DataFrame:
     """A canonical ticket frame of ``rows`` (``ticket(...)``), rows numbered from 2 as a file's."""
-    schema: dict[str, Any] = {c: pl.String for c in COLUMNS}
+    schema: dict[str, Any] = dict.fromkeys(COLUMNS, pl.String)
     schema.update(received_at=pl.Datetime("us"), responded_at=pl.Datetime("us"), closed_at=pl.Datetime("us"),
                   transfers=pl.Int32)
     out = pl.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], schema=schema)

@@ -125,8 +125,11 @@ def test_bad_rows_are_named_by_row_and_column(hotline_world: Any) -> None:
     assert not Ticket.objects.exists()
 
 
-@pytest.mark.parametrize("text", ["市容环境/市容秩序/占道经营", "市容环境-市容秩序-占道经营", "市容环境 > 市容秩序 > 占道经营",
-                                  "市容环境／市容秩序／占道经营", "占道经营", "010101"])
+PATHS = ["市容环境/市容秩序/占道经营", "市容环境-市容秩序-占道经营", "市容环境 > 市容秩序 > 占道经营",
+         "市容环境／市容秩序／占道经营", "占道经营", "010101"]
+
+
+@pytest.mark.parametrize("text", PATHS)
 def test_a_category_is_found_by_code_path_with_any_separator_or_a_unique_leaf_name(
     hotline_world: Any, text: str
 ) -> None:

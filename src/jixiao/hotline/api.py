@@ -107,7 +107,7 @@ def push_frame(tickets: list[TicketIn]) -> pl.DataFrame:
         row["satisfaction"] = _word(row["satisfaction"], SATISFACTION_WORDS)
         row["_row"] = k
         rows.append(row)
-    schema: dict[str, Any] = {c: pl.String for c in CANONICAL}
+    schema: dict[str, Any] = dict.fromkeys(CANONICAL, pl.String)
     schema.update(received_at=pl.Datetime("us"), responded_at=pl.Datetime("us"), closed_at=pl.Datetime("us"),
                   transfers=pl.Int32, _row=pl.Int64)
     return pl.DataFrame(rows, schema=schema)

@@ -19,8 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from jixiao.accounts.models import User
 from jixiao.audit.context import audit_source

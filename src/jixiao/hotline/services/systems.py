@@ -59,7 +59,8 @@ def do_register_system(name: str, *, actor: Any) -> tuple[SourceSystem, str]:
 
 def _locked(system: SourceSystem, actor: Any) -> SourceSystem:
     obj: SourceSystem = SourceSystem.objects.get_for(actor, Action.CHANGE, pk=system.pk)
-    return SourceSystem.objects.select_for_update().get(pk=obj.pk)  # the race: two replacements at once
+    locked: SourceSystem = SourceSystem.objects.select_for_update().get(pk=obj.pk)  # the race: two replacements
+    return locked
 
 
 def do_replace_system_key(system: SourceSystem, *, actor: Any) -> tuple[SourceSystem, str]:
@@ -92,7 +93,7 @@ def system_for_key(key: str | None) -> SourceSystem:
     is compared in constant time."""
     if not key or not key.startswith(KEY_START):
         raise HotlineKeyError()
-    system = SourceSystem.objects.filter(prefix=key[:PREFIX_LENGTH], active=True).first()
+    system: SourceSystem | None = SourceSystem.objects.filter(prefix=key[:PREFIX_LENGTH], active=True).first()
     if system is None or not hmac.compare_digest(system.key_hash, key_hash(key)):
         raise HotlineKeyError()
     return system

@@ -149,9 +149,9 @@ def do_import_taxonomy(source: str | Path | bytes, *, actor: Any, name: str | No
                 cat.save()
                 counts["created"] += 1
                 continue
-            changed = [f for f, v in values.items()
-                       if f != "path" and (getattr(cat, f) if f != "parent" else cat.parent_id) != (
-                           v.pk if f == "parent" and v is not None else v)]
+            parent_id = existing[parent].pk if parent else None
+            changed = [f for f, v in values.items() if f not in ("path", "parent") and getattr(cat, f) != v]
+            changed += ["parent"] if cat.parent_id != parent_id else []
             changed_path = cat.path != paths[code]  # the instance still holds the path before parking
             for f, v in values.items():
                 setattr(cat, f, v)

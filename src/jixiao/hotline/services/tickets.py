@@ -25,8 +25,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jixiao.audit.services import record_event
@@ -180,8 +179,7 @@ def _prepare(frame: pl.DataFrame, *, name: str, language: str) -> pl.DataFrame:
     refuse(rows.filter(pl.col("received_at").is_null()), "received_at", lambda r: _("a received time is required"))
     for dst, src, limit in TEXT_FIELDS:
         if limit is not None:
-            refuse(rows.filter(pl.col(dst).str.len_chars() > limit), src,
-                   lambda r, n=limit: _("longer than {n} characters").format(n=n))
+            refuse(rows.filter(pl.col(dst).str.len_chars() > limit), src, _too_long(limit))
     refuse(rows.filter((pl.col("satisfaction") != "") & ~pl.col("satisfaction").is_in(Satisfaction.values)),
            "satisfaction", lambda r: _("“{word}” is not one of {words}").format(
                word=r["satisfaction"], words="、".join(Satisfaction.values)))
@@ -195,6 +193,11 @@ def _prepare(frame: pl.DataFrame, *, name: str, language: str) -> pl.DataFrame:
     if problems:
         raise problems.refusal()
     return rows
+
+
+def _too_long(limit: int) -> Callable[[dict[str, Any]], str]:
+    text = _("longer than {n} characters").format(n=limit)
+    return lambda row: text
 
 
 def _aware(column: pl.Expr, zone: str) -> pl.Expr:
@@ -228,7 +231,7 @@ def _category_map() -> dict[str, int]:
     """Category code, path (any separator) or a level-3 name that one category has -> id."""
     out: dict[str, int] = {}
     names: dict[str, list[int]] = {}
-    for pk, code, path, cat_name, level in Category.objects.values_list("pk", "code", "path", "name", "level"):
+    for pk, path, cat_name, level in Category.objects.values_list("pk", "path", "name", "level"):
         out[category_key(path)] = pk
         if level == 3:
             names.setdefault(cat_name.strip(), []).append(pk)

@@ -53,7 +53,7 @@ def systems(request: HttpRequest) -> HttpResponse:
 
 
 def _system(request: HttpRequest, pk: int) -> SourceSystem:
-    system = SourceSystem.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).first()
+    system: SourceSystem | None = SourceSystem.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).first()
     if system is None:
         raise Http404(_("No such hotline system."))
     return system

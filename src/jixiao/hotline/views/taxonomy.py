@@ -76,12 +76,12 @@ def taxonomy(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Category tree imported: {created} new, {updated} changed, "
                                             "{retired} taken out of use.").format(**counts))
                 return redirect("hotline:taxonomy")
-    counts = _tickets_by_top(categories, request.user)
-    rows = [{"c": c, "prefix": "\u3000\u3000" * (c.level - 1), "tickets": counts.get(c.pk)} for c in categories if c.active]
+    tickets = _tickets_by_top(categories, request.user)
+    rows = [{"c": c, "prefix": "\u3000\u3000" * (c.level - 1), "tickets": tickets.get(c.pk)}
+            for c in categories if c.active]
     retired = [c for c in categories if not c.active]
-    return render(request, "hotline/taxonomy.html", {"rows": rows, "retired": retired, "may_import": may_import,
-                                                     "error": error, "problems": problems},
-                  status=422 if error else 200)
+    context = {"rows": rows, "retired": retired, "may_import": may_import, "error": error, "problems": problems}
+    return render(request, "hotline/taxonomy.html", context, status=422 if error else 200)
 
 
 @web_login_required
