@@ -151,3 +151,11 @@ def test_signed_in_users_list_the_tickets_they_may_see(hotline_world: Any, syste
     assert hotline_world.client("admin").get(URL + "?unit=B").json()[0]["number"] == "P2"
     assert hotline_world.client("rater").get(URL).json() == []
     assert Client().get(URL).status_code == 401
+
+
+def test_a_nul_character_in_a_text_is_refused_as_bad_text_not_a_server_error(system: Any) -> None:
+    _s, key = system
+    r = push(key, {"tickets": [{"id": "N1", "received_at": "2025-03-01T08:00:00", "text": "路灯\u0000不亮"}]})
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "bad_text"
+    assert not Ticket.objects.exists()

@@ -154,7 +154,7 @@ class TicketOut(Schema):
 
 
 class TicketFilter(Schema):
-    unit: str | None = None
+    unit: Annotated[str | None, Field(default=None, max_length=64, pattern=r"^[^\x00-\x1f]*$")] = None
     since: datetime | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
 

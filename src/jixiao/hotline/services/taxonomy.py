@@ -135,7 +135,7 @@ def do_import_taxonomy(source: str | Path | bytes, *, actor: Any, name: str | No
         existing = {c.code: c for c in Category.objects.select_for_update()}  # the race: two imports at once
         # Paths are unique: park the paths of every category first, so that two categories may swap names.
         for cat in existing.values():
-            Category.objects.filter(pk=cat.pk).update(path=f"\x00{cat.pk}")
+            Category.objects.filter(pk=cat.pk).update(path=f"#parked#{cat.pk}")
         paths: dict[str, str] = {}
         for code in sorted(tree, key=lambda c: (tree[c][4], c)):
             _row, cat_name, parent, keywords, level = tree[code]

@@ -162,7 +162,9 @@ def _prepare(frame: pl.DataFrame, *, name: str, language: str) -> pl.DataFrame:
     if "_row" not in frame.columns:
         frame = frame.with_row_index("_row", offset=2)
     zone = settings.TIME_ZONE
-    text = [pl.col(src).cast(pl.String).str.strip_chars().fill_null("").alias(dst) for dst, src, _n in TEXT_FIELDS]
+    # NUL characters cannot be stored (PostgreSQL refuses them in text): an export's stray ones are dropped.
+    text = [pl.col(src).cast(pl.String).str.replace_all("\x00", "", literal=True).str.strip_chars().fill_null("")
+            .alias(dst) for dst, src, _n in TEXT_FIELDS]
     times = [_aware(pl.col(c), zone).alias(c) for c in TIME_COLUMNS]
     rows = frame.select(pl.col("_row").cast(pl.Int64), *text, *times,
                         pl.col("transfers").cast(pl.Int32, strict=False).alias("transfers"))
