@@ -161,6 +161,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.collection.api import router as collection_router
     from jixiao.cycles.api import router as cycles_router
     from jixiao.evidence.api import router as evidence_router
+    from jixiao.hotline.api import router as hotline_router
     from jixiao.imports.api import router as imports_router
     from jixiao.inbox.api import router as inbox_router
     from jixiao.indicators.api import router as indicators_router
@@ -189,3 +190,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/ratings", ratings_router)
     target.add_router("/verification", "jixiao.verification.api.router")
     target.add_router("/surveys", surveys_router)
+    target.add_router("/hotline", hotline_router)

@@ -79,6 +79,8 @@ EXPECTED_ERRORS = {
     ("get", "/api/surveys/"): {401},
     ("get", "/api/surveys/{id}/results"): {401, 404, 422},
     ("post", "/api/surveys/respond/{key}"): {404, 422, 429},
+    ("post", "/api/hotline/tickets"): {401, 422},
+    ("get", "/api/hotline/tickets"): {401, 422},
 }
 
 
@@ -145,6 +147,9 @@ def test_every_endpoint_documents_the_errors_it_gives_with_the_error_body(db: An
         ("public", "get", "/api/cycles/2026", None, 404, "not_found"),
         ("public", "get", "/api/schemes/X/one.yaml", None, 422, "invalid_input"),
         ("public", "get", "/api/no/such/endpoint", None, 404, "not_found"),
+        ("admin", "post", "/api/hotline/tickets", '{"tickets": []}', 401, "hotline_key"),
+        ("public", "get", "/api/hotline/tickets", None, 401, "not_signed_in"),
+        ("admin", "get", "/api/hotline/tickets?limit=0", None, 422, "invalid_input"),
         ("auditor", "get", "/api/audit/events?limit=many", None, 422, "invalid_input"),
         ("operator_a", "get", "/api/audit/verify", None, 404, "not_found"),
         ("operator_a", "post", "/api/values/", "{not json", 400, "bad_request"),
@@ -298,6 +303,8 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/verification/rounds/{id}/units": [{"path_parameters": {"id": 1}}],
         "/api/verification/rounds/{id}/items": [{"path_parameters": {"id": 1}, "query": {"state": "verified"}}],
         "/api/surveys/{id}/results": [{"path_parameters": {"id": 1}}],
+        # The push (same path) is the key's alone: every persona's request is 401 whatever its body.
+        "/api/hotline/tickets": [{"query": {"unit": "A", "since": "2025-03-01T00:00:00", "limit": 5}}],
         "/api/surveys/respond/{key}": [{"path_parameters": {"key": "no-such-token"}, "body": {"answers": [5, 4, 4]}}],
         "/api/appeals/appeal/{pk}/{step}": [{"path_parameters": {"pk": 1, "step": st}, "body": {"reason": "核对"}}
                                             for st in ("sign", "reject")],

@@ -493,9 +493,36 @@ SERVICES: list[Audited] = [
     Audited("do_compute_cycle", "cycle.compute", lambda w, tmp: call(w.open), actor=None),
     # schemes
     Audited("do_import_scheme", "scheme.import", _changed_scheme, per_item=("indicator.revise", 2)),
+    # hotline
+    Audited("do_import_tickets", "hotline.import", lambda w, tmp: call(_ticket_file(tmp))),
+    Audited("do_push_tickets", "hotline.push",
+            lambda w, tmp: call(_ticket_frame(tmp), system=_hotline_system(), batch="B1")),
+    Audited("do_register_system", "hotline.system", lambda w, tmp: call("区12345平台")),
+    Audited("do_replace_system_key", "hotline.system_key", lambda w, tmp: call(_hotline_system())),
+    Audited("do_withdraw_system", "hotline.system", lambda w, tmp: call(_hotline_system())),
+    Audited("do_import_taxonomy", "hotline.taxonomy",
+            lambda w, tmp: call("code,name,parent,keywords\n01,市容环境,,\n0101,市容秩序,01,\n")),
 ]
 
 DECLARED = {d.service: d for d in SERVICES}
+
+
+def _ticket_file(tmp: Path) -> Path:
+    path = tmp / "工单.csv"
+    path.write_text("工单编号,受理时间,承办单位,诉求内容\nT1,2025-03-01 08:00,A,占道经营\n", encoding="utf-8")
+    return path
+
+
+def _ticket_frame(tmp: Path) -> Any:
+    from jixiao.engine.tickets import read_tickets
+
+    return read_tickets(_ticket_file(tmp))
+
+
+def _hotline_system() -> Any:
+    from jixiao.hotline.services.systems import do_register_system
+
+    return do_register_system("市12345平台", actor=None)[0]
 
 
 def _person(w: Any) -> Any:

@@ -1,26 +1,31 @@
-"""URLs of the hotline pages (under /app/)."""
+"""URLs of the hotline pages (under /app/hotline/)."""
 
 from django.urls import path
 
-from jixiao.hotline.views import hotspots, settings, tickets, units
+from jixiao.hotline.views import hotspots, settings, systems, taxonomy, tickets, units
 
 app_name = "hotline"
 
 urlpatterns = [
-    path("hotline/", hotspots.hotspots, name="hotspots"),
-    path("hotline/propose/", hotspots.propose, name="propose"),
-    path("hotline/proposals/<int:pk>/<str:verdict>/", hotspots.decide, name="decide"),
-    path("hotline/tickets/", tickets.ticket_list, name="tickets"),
-    path("hotline/tickets/<str:number>/", tickets.ticket_view, name="ticket"),
-    path("hotline/ticket/<int:pk>/category/", tickets.ticket_category, name="ticket_category"),
-    path("hotline/review/", tickets.review, name="review"),
-    path("hotline/units/", units.unit_list, name="units"),
-    path("hotline/units/<str:code>/", units.unit_view, name="unit"),
-    path("hotline/settings/", settings.settings_view, name="settings"),
-    path("hotline/settings/sla/", settings.set_sla, name="set_sla"),
-    path("hotline/settings/routing/", settings.set_routing, name="set_routing"),
-    path("hotline/settings/feed/<int:pk>/", settings.set_feed, name="set_feed"),
-    path("hotline/settings/compute/<int:pk>/", settings.compute, name="compute"),
-    path("hotline/settings/train/", settings.train, name="train"),
-    path("hotline/settings/classify/", settings.classify, name="classify"),
+    path("", hotspots.hotspots, name="hotspots"),
+    path("propose/", hotspots.propose, name="propose"),
+    path("proposals/<int:pk>/<str:verdict>/", hotspots.decide, name="decide"),
+    path("tickets/", tickets.ticket_list, name="tickets"),
+    path("tickets/<str:number>/", tickets.ticket_view, name="ticket"),
+    path("ticket/<int:pk>/category/", tickets.ticket_category, name="ticket_category"),
+    path("review/", tickets.review, name="review"),
+    path("units/", units.unit_list, name="units"),
+    path("units/<str:code>/", units.unit_view, name="unit"),
+    path("settings/", settings.settings_view, name="settings"),
+    path("settings/sla/", settings.set_sla, name="set_sla"),
+    path("settings/routing/", settings.set_routing, name="set_routing"),
+    path("settings/feed/<int:pk>/", settings.set_feed, name="set_feed"),
+    path("settings/compute/<int:pk>/", settings.compute, name="compute"),
+    path("settings/train/", settings.train, name="train"),
+    path("settings/classify/", settings.classify, name="classify"),
+    path("systems/", systems.systems, name="systems"),
+    path("systems/<int:pk>/key/", systems.replace_key, name="system_key"),
+    path("systems/<int:pk>/withdraw/", systems.withdraw, name="system_withdraw"),
+    path("categories/", taxonomy.taxonomy, name="taxonomy"),
+    path("categories/taxonomy.<str:fmt>", taxonomy.taxonomy_file, name="taxonomy_file"),
 ]

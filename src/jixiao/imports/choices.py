@@ -6,11 +6,12 @@ from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
-    """What a file brings in: the unit tree, staff, or a cycle's values."""
+    """What a file brings in: the unit tree, staff, a cycle's values, or a hotline system's ticket export."""
 
     UNITS = "units", pgettext_lazy("import kind", "units")
     STAFF = "staff", pgettext_lazy("import kind", "staff")
     VALUES = "values", pgettext_lazy("import kind", "values")
+    TICKETS = "tickets", pgettext_lazy("import kind", "hotline tickets")
 
 
 class JobState(models.TextChoices):
