@@ -4,8 +4,6 @@ choice final and never overwritten."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,13 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-_spec = importlib.util.spec_from_file_location("jixiao_hotline_figures_classify",
-                                               Path(__file__).parent / "test_figures.py")
-assert _spec is not None and _spec.loader is not None
-figures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = figures
-_spec.loader.exec_module(figures)
-_settings = figures._settings
+from .test_figures import platform_world
 
 AREAS = ("市容环境", "生态环境")  # two level-1 areas keep the test small
 
@@ -29,7 +21,7 @@ def world(db: Any) -> Any:
     from jixiao.hotline.models import Category, Ticket
     from jixiao.hotline.sample import labelled_texts, read_taxonomy
 
-    w = figures.platform_world.build_world()
+    w = platform_world.build_world()
     nodes = read_taxonomy()
     by_code: dict[str, Any] = {}
     for node in nodes:
@@ -61,7 +53,8 @@ def test_train_classify_review_and_a_persons_choice(world: Any) -> None:
     admin = world.personas["admin"]
     classifier = do_train_classifier(actor=admin, folds=3)
     assert classifier.tickets == Ticket.objects.exclude(category=None).count()
-    assert 0.5 < classifier.macro_f1 < 1.0 and 0.5 < classifier.accuracy < 1.0
+    assert 0.5 < classifier.macro_f1 < 1.0
+    assert 0.5 < classifier.accuracy < 1.0
     assert Path(classifier.file.path).read_bytes()[:2] == b"PK"  # an .npz archive of plain arrays
     counts = do_classify_tickets(actor=admin)
     pending = Ticket.objects.filter(number__in=[n for n in world.truth if int(n[1:]) % 5 == 0])
@@ -71,7 +64,9 @@ def test_train_classify_review_and_a_persons_choice(world: Any) -> None:
     assert right / done.count() > 0.8
     assert set(done.values_list("category_by", flat=True)) <= {"model", "rules"}
     review = pending.filter(needs_review=True).select_related("proposed").first()
-    assert review is not None and review.category_id is None and review.confidence is not None
+    assert review is not None
+    assert review.category_id is None
+    assert review.confidence is not None
     target = world.paths[world.truth[review.number]]
     do_set_ticket_category(review, target, actor=admin)
     review.refresh_from_db()

@@ -3,24 +3,13 @@ on hand-made tickets."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-_spec = importlib.util.spec_from_file_location("jixiao_hotline_figures_tests",
-                                               Path(__file__).parent / "test_figures.py")
-assert _spec is not None and _spec.loader is not None
-figures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = figures
-_spec.loader.exec_module(figures)
-platform_world = figures.platform_world
-_settings = figures._settings
-ticket = figures.ticket
+from .test_figures import platform_world, ticket
 
 
 @pytest.fixture
@@ -103,14 +92,17 @@ def test_a_weight_proposal_follows_the_fall_and_is_accepted_into_a_new_version(w
     rows = {r["indicator"]: r for r in proposal.rows}
     # 30 x 1 : 25 x 2 = 30 : 50 of a total 55 -> 20.625 : 34.375 -> 21 : 34 by largest remainder.
     assert (rows["RESP"]["proposed"], rows["EXEC"]["proposed"]) == (21, 34)
-    assert rows["EXEC"]["this_rate"] == 80.0 and rows["EXEC"]["last_rate"] == 90.0
+    assert rows["EXEC"]["this_rate"] == 80.0
+    assert rows["EXEC"]["last_rate"] == 90.0
     assert any(c["category"] == "市容环境" and c["flagged"] for c in proposal.categories)
     versions = Scheme.objects.filter(code=world.open.scheme.code).count()
     accepted = do_accept_proposal(proposal, actor=admin, comment="经考核委员会审议同意")
     new = accepted.result
-    assert new is not None and new.version == world.open.scheme.version + 1
+    assert new is not None
+    assert new.version == world.open.scheme.version + 1
     assert Scheme.objects.filter(code=world.open.scheme.code).count() == versions + 1
-    assert new.engine.node("RESP").weight == 21 and new.engine.node("EXEC").weight == 34
+    assert new.engine.node("RESP").weight == 21
+    assert new.engine.node("EXEC").weight == 34
     world.open.refresh_from_db()
     assert world.open.scheme.engine.node("RESP").weight == 30  # the cycle keeps its version
     from jixiao.hotline.errors import ProposalStateError

@@ -502,6 +502,19 @@ SERVICES: list[Audited] = [
     Audited("do_withdraw_system", "hotline.system", lambda w, tmp: call(_hotline_system())),
     Audited("do_import_taxonomy", "hotline.taxonomy",
             lambda w, tmp: call("code,name,parent,keywords\n01,市容环境,,\n0101,市容秩序,01,\n")),
+    Audited("do_set_sla_rule", "hotline.sla", lambda w, tmp: call(None, "紧急", 3)),
+    Audited("do_set_routing_rule", "hotline.routing", lambda w, tmp: call(None, "东城区", "", w.unit_a)),
+    Audited("do_route_tickets", "hotline.route", lambda w, tmp: call(_unrouted(w, tmp))),
+    Audited("do_set_feed", "hotline.feed",
+            lambda w, tmp: call(w.open, "RESP", "response_rate", date(2025, 1, 1), date(2025, 12, 31))),
+    Audited("do_compute_hotline_figures", "hotline.figures", lambda w, tmp: call(_fed(w, tmp)),
+            per_item=("value.set", 1)),
+    Audited("do_set_ticket_category", "hotline.category", lambda w, tmp: call(*_ticket_and_category(tmp))),
+    Audited("do_train_classifier", "hotline.train", lambda w, tmp: call(folds=2) if _labelled(tmp) else None),
+    Audited("do_classify_tickets", "hotline.classify", lambda w, tmp: call()),
+    Audited("do_propose_weights", "hotline.propose", lambda w, tmp: call(_two_years(w, tmp), 2026)),
+    Audited("do_accept_proposal", ("scheme.import", "hotline.decide"), lambda w, tmp: call(_proposal(w, tmp))),
+    Audited("do_decline_proposal", "hotline.decide", lambda w, tmp: call(_proposal(w, tmp))),
 ]
 
 DECLARED = {d.service: d for d in SERVICES}
@@ -517,6 +530,68 @@ def _ticket_frame(tmp: Path) -> Any:
     from jixiao.engine.tickets import read_tickets
 
     return read_tickets(_ticket_file(tmp))
+
+
+_TICKETS = "工单编号,受理时间,承办单位,问题分类,诉求内容,办理结果,响应时间\n"
+
+
+def _tickets(tmp: Path, rows: list[str], name: str = "tickets.csv") -> Any:
+    from jixiao.hotline.services.taxonomy import do_import_taxonomy
+    from jixiao.hotline.services.tickets import do_import_tickets
+
+    do_import_taxonomy("code,name,parent,keywords\n01,市容环境,,\n0101,市容秩序,01,\n010101,占道经营,0101,占道\n"
+                       "010102,乱贴广告,0101,广告\n", actor=None)
+    path = tmp / name
+    path.write_text(_TICKETS + "\n".join(rows) + "\n", encoding="utf-8")
+    return do_import_tickets(path, actor=None)
+
+
+def _unrouted(w: Any, tmp: Path) -> list[int]:
+    from jixiao.hotline.models import Ticket
+    from jixiao.hotline.services.routing import do_set_routing_rule
+
+    _tickets(tmp, ["U1,2025-03-01 08:00,市供水集团,,停水,,"])
+    do_set_routing_rule(None, "", "", w.unit_a, actor=None)
+    return list(Ticket.objects.filter(unit=None).values_list("pk", flat=True))
+
+
+def _fed(w: Any, tmp: Path) -> Any:
+    from jixiao.hotline.services.figures import do_set_feed
+
+    _tickets(tmp, ["F1,2025-03-01 08:00,A,市容环境/市容秩序/占道经营,占道,已解决,2025-03-01 09:00"])
+    do_set_feed(w.open, "RESP", "response_rate", date(2025, 1, 1), date(2025, 12, 31), actor=None)
+    return w.open
+
+
+def _ticket_and_category(tmp: Path) -> tuple[Any, Any]:
+    from jixiao.hotline.models import Category, Ticket
+
+    _tickets(tmp, ["C1,2025-03-01 08:00,A,,门口有人摆摊,,"])
+    return Ticket.objects.get(number="C1"), Category.objects.get(code="010101")
+
+
+def _labelled(tmp: Path) -> bool:
+    rows = [f"L{k},2025-03-0{k % 9 + 1} 08:00,A,市容环境/市容秩序/{'占道经营' if k % 2 else '乱贴广告'},"
+            f"{'路边占道摆摊' if k % 2 else '墙上乱贴小广告'}{k},已解决," for k in range(8)]
+    _tickets(tmp, rows)
+    return True
+
+
+def _two_years(w: Any, tmp: Path) -> Any:
+    from jixiao.hotline.services.figures import do_set_feed
+
+    rows = [f"Y{y}{k},{y}-03-01 08:00,A,,事项{k},{'已解决' if k < (9 if y == 2025 else 7) else '未解决'},"
+            f"{y}-03-01 09:00" for y in (2025, 2026) for k in range(10)]
+    _tickets(tmp, rows)
+    do_set_feed(w.open, "RESP", "response_rate", date(2026, 1, 1), date(2026, 12, 31), actor=None)
+    do_set_feed(w.open, "EXEC", "resolution_rate", date(2026, 1, 1), date(2026, 12, 31), actor=None)
+    return w.open
+
+
+def _proposal(w: Any, tmp: Path) -> Any:
+    from jixiao.hotline.services.proposals import do_propose_weights
+
+    return do_propose_weights(_two_years(w, tmp), 2026, actor=None, until=date(2026, 12, 31))
 
 
 def _hotline_system() -> Any:

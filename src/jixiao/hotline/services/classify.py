@@ -64,7 +64,7 @@ def do_set_ticket_category(ticket: Ticket, category: Category, *, actor: Any) ->
         if not category.active:
             raise HotlineInputError(field=_("category"), problem=_("“{path}” is no longer in use")
                                     .format(path=category.path))
-        before = {"category": ticket.category.path if ticket.category_id else None,
+        before = {"category": ticket.category.path if ticket.category is not None else None,
                   "category_by": ticket.category_by, "confidence": ticket.confidence}
         Ticket.objects.filter(pk=ticket.pk).update(category=category, category_by=CategoryBy.PERSON,
                                                    confidence=None, needs_review=False, updated_at=timezone.now())

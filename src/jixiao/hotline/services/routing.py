@@ -18,6 +18,7 @@ from jixiao.core.choices import Action
 from jixiao.hotline.choices import HotlineAction
 from jixiao.hotline.errors import HotlineInputError
 from jixiao.hotline.models import Category, RoutingRule, Ticket
+from jixiao.hotline.services.frames import bump
 from jixiao.org.models import Unit
 
 
@@ -73,7 +74,7 @@ def proposals(tickets: Iterable[Ticket]) -> dict[int, int]:
     table = rules()
     out = {}
     for t in tickets:
-        unit = propose(t.category.path if t.category_id else None, t.district, t.street, table)
+        unit = propose(t.category.path if t.category is not None else None, t.district, t.street, table)
         if unit is not None:
             out[t.pk] = unit
     return out
@@ -117,4 +118,5 @@ def do_route_tickets(pks: Iterable[int], *, actor: Any) -> int:
             record_event(HotlineAction.ROUTE, actor=actor, object_type="hotline.ticket",
                          object_id=",".join(t.number for t in changed[:50]),
                          after={"tickets": {t.number: routed[t.pk] for t in changed}})
+            bump()
     return len(changed)

@@ -33,6 +33,7 @@ from jixiao.core.errors import ImportRefusedError, Problems
 from jixiao.hotline.choices import NORMAL, CategoryBy, HotlineAction, Satisfaction
 from jixiao.hotline.models import Category, SourceSystem, Ticket, TicketBatch
 from jixiao.hotline.partitions import TABLE, ensure_partitions
+from jixiao.hotline.services.frames import bump
 
 Progress = Callable[[str, int], None]
 
@@ -142,6 +143,8 @@ def load_tickets(frame: pl.DataFrame, *, actor: Any, name: str, sha256: str, sys
             "file" if action == HotlineAction.IMPORT else "batch": name, "sha256": sha256,
             "system": system.name if system else None, **counts_of(batch),
             "months": [f"{m:%Y-%m}" for m in months]})
+        if created or updated:
+            bump()
     return batch
 
 

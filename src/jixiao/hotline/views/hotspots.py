@@ -85,7 +85,7 @@ def propose(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
         return redirect("hotline:hotspots")
     d = form.cleaned_data
     cycle = Cycle.objects.get(code=d["cycle"])

@@ -92,6 +92,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     (at most 100,000)."""
     require_reader(request)
     form = TicketFilterForm(request.GET or None)
+    qs: Any
     if request.GET and not form.is_valid():
         qs = Ticket.objects.none()
     else:

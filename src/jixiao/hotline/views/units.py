@@ -47,8 +47,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 def _monthly(unit: Unit, today: date) -> dict[str, Any]:
     """The unit's three rates by month of this year (the engine's rates over each month's tickets)."""
-    months, series = [], {str(m.label): [] for m in Measure}
-    table = []
+    months: list[str] = []
+    series: dict[str, list[float | None]] = {str(m.label): [] for m in Measure}
+    table: list[dict[str, Any]] = []
     for month in range(1, today.month + 1):
         start = date(today.year, month, 1)
         last = date(today.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
