@@ -423,10 +423,14 @@ def test_weight_proposal_moves_weight_to_the_measure_that_fell_and_keeps_the_tot
     # x 100 / 93.477: 16.047, 46.511, 37.443 -> floors 16, 46, 37 (99); the extra unit to .511 -> 16, 47, 37.
     assert got["proposed"].to_list() == [16, 47, 37]
     assert got["pressure"].to_list() == [0.5, 1.2422, 1.0]
-    assert got["reason"][1] == "诉求解决率由 87.20% 降至 84.10%，未解决比例上升，建议权重由 35 调至 47"
-    assert got["reason"][0] == "按时响应率由 92.00% 升至 96.00%，未按时响应比例下降，建议权重由 30 调至 16"
+    # The weighted mean pressure: (30 x 0.5 + 35 x 1.2421875 + 35 x 1) / 100 = 0.934765625.
+    assert got["reason"][1] == ("诉求解决率由 87.20% 降至 84.10%，未解决比例上升；差距为上年的 1.24 倍（各指标加权平均 "
+                                "0.93 倍），建议权重由 35 调至 47")
+    assert got["reason"][0] == ("按时响应率由 92.00% 升至 96.00%，未按时响应比例下降；差距为上年的 0.50 倍"
+                                "（各指标加权平均 0.93 倍），建议权重由 30 调至 16")
     english = weight_proposal(current, this, last, lang="en")
     assert english["reason"][1] == ("The resolution rate fell from 87.20% to 84.10%, more unresolved tickets; "
+                                    "its shortfall is 1.24x last year's (weighted mean of the indicators 0.93x); "
                                     "move the weight from 35 to 47.")
 
 
@@ -455,3 +459,13 @@ def test_weight_proposals_add_up_to_the_same_total(weights: list[int], this: lis
     total = sum(weights)
     assert got["proposed"].sum() == (total if any(weights) else 0)
     assert all(p >= 0 for p in got["proposed"].to_list())
+
+
+def test_the_column_percentages_are_the_same_floats_as_python_s() -> None:
+    """Polars multiplies by 0.01 where Python divides by 100: 7357 hundredths must still read 73.57."""
+    from jixiao.engine.ticketrates import percent, percent_expr
+
+    pairs = [(n, d) for d in range(1, 400) for n in range(0, d + 1, 7)] + [(7357, 10000), (8498, 10000)]
+    frame = pl.DataFrame({"n": [p[0] for p in pairs], "d": [p[1] for p in pairs]})
+    got = frame.select(percent_expr(pl.col("n"), pl.col("d"))).to_series().to_list()
+    assert got == [percent(n, d) for n, d in pairs]

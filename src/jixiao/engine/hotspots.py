@@ -270,7 +270,9 @@ def largest_remainder(shares: Sequence[Fraction], total: int) -> list[int]:
 
 
 def _reason(lang: str, measure: str, weight: float, proposed: int, this_rate: float | None,
-            last_rate: float | None) -> str:
+            last_rate: float | None, p: Fraction, mean: Fraction) -> str:
+    """Why: the rate's move, how its shortfall changed against the indicators' weighted mean (a weight follows
+    its shortfall relative to the others: every rate may fall and one still lose weight), and the proposal."""
     name, shortfall = MEASURE_WORDS["en" if lang == "en" else "zh"][measure]
     if lang == "en":
         if this_rate is None or last_rate is None:
@@ -281,7 +283,9 @@ def _reason(lang: str, measure: str, weight: float, proposed: int, this_rate: fl
             trend = (f"the {name} {verb} from {last_rate:.2f}% to {this_rate:.2f}%, {more} {shortfall}")
         action = (f"keep the weight at {weight:g}" if proposed == weight
                   else f"move the weight from {weight:g} to {proposed}")
-        return f"{trend[0].upper()}{trend[1:]}; {action}."
+        ratio = ("" if this_rate is None or last_rate is None else
+                 f"; its shortfall is {float(p):.2f}x last year's (weighted mean of the indicators {float(mean):.2f}x)")
+        return f"{trend[0].upper()}{trend[1:]}{ratio}; {action}."
     if this_rate is None or last_rate is None:
         trend = f"缺少两年的{name}，按压力不变计"
     elif this_rate == last_rate:
@@ -290,7 +294,9 @@ def _reason(lang: str, measure: str, weight: float, proposed: int, this_rate: fl
         verb, share = ("降至", "上升") if this_rate < last_rate else ("升至", "下降")
         trend = f"{name}由 {last_rate:.2f}% {verb} {this_rate:.2f}%，{shortfall}比例{share}"
     action = f"建议维持权重 {weight:g}" if proposed == weight else f"建议权重由 {weight:g} 调至 {proposed}"
-    return f"{trend}，{action}"
+    if this_rate is None or last_rate is None:
+        return f"{trend}，{action}"
+    return f"{trend}；差距为上年的 {float(p):.2f} 倍（各指标加权平均 {float(mean):.2f} 倍），{action}"
 
 
 def weight_proposal(current: Sequence[tuple[str, str, float]], this_rates: Mapping[str, float | None],
@@ -307,8 +313,10 @@ def weight_proposal(current: Sequence[tuple[str, str, float]], this_rates: Mappi
     >>> rows = weight_proposal([("H1", "resolution_rate", 35), ("H2", "satisfaction_rate", 65)],
     ...                        {"resolution_rate": 84.1, "satisfaction_rate": 90.0},
     ...                        {"resolution_rate": 87.2, "satisfaction_rate": 90.0})
-    >>> rows["proposed"].to_list(), rows["reason"][0]
-    ([40, 60], '诉求解决率由 87.20% 降至 84.10%，未解决比例上升，建议权重由 35 调至 40')
+    >>> rows["proposed"].to_list()
+    [40, 60]
+    >>> rows["reason"][0].split("，建议")[0]
+    '诉求解决率由 87.20% 降至 84.10%，未解决比例上升；差距为上年的 1.24 倍（各指标加权平均 1.08 倍）'
     """
     for code, measure, weight in current:
         if measure not in MEASURES:
@@ -319,6 +327,9 @@ def weight_proposal(current: Sequence[tuple[str, str, float]], this_rates: Mappi
     if total.denominator != 1:
         raise ValueError(f"the weights must add up to a whole number to be proposed in whole numbers; got {total}")
     pressures = [pressure(this_rates.get(m), last_rates.get(m)) for _, m, _ in current]
+    weighed = sum((Fraction(str(w)) for _, _, w in current), Fraction(0))
+    mean = (sum((Fraction(str(w)) * q for (_, _, w), q in zip(current, pressures, strict=True)), Fraction(0))
+            / weighed if weighed else Fraction(1))
     proposed = largest_remainder([Fraction(str(w)) * p for (_, _, w), p in zip(current, pressures, strict=True)],
                                  int(total))
     rows = []
@@ -326,7 +337,7 @@ def weight_proposal(current: Sequence[tuple[str, str, float]], this_rates: Mappi
         this_rate, last_rate = this_rates.get(measure), last_rates.get(measure)
         rows.append({"indicator": code, "measure": measure, "weight": float(weight), "proposed": new,
                      "last_rate": last_rate, "this_rate": this_rate, "pressure": round(float(p), 4),
-                     "reason": _reason(lang, measure, float(weight), new, this_rate, last_rate)})
+                     "reason": _reason(lang, measure, float(weight), new, this_rate, last_rate, p, mean)})
     schema = {"indicator": pl.String, "measure": pl.String, "weight": pl.Float64, "proposed": pl.Int64,
               "last_rate": pl.Float64, "this_rate": pl.Float64, "pressure": pl.Float64, "reason": pl.String}
     return pl.DataFrame(rows, schema=schema)

@@ -52,9 +52,12 @@ def percent(num: int, den: int) -> float | None:
 
 
 def percent_expr(num: pl.Expr, den: pl.Expr) -> pl.Expr:
-    """``percent`` of two integer columns."""
+    """``percent`` of two integer columns. The hundredths are exact integers; Polars divides by 100 as a multiplication
+    by 0.01 (7357 -> 73.57000000000001), so the quotient is rounded to 2 decimals, which gives the same float as
+    Python's ``7357 / 100``."""
     num, den = num.cast(pl.Int64), den.cast(pl.Int64)
-    return pl.when(den > 0).then(((20000 * num + den) // (2 * den)) / 100).otherwise(None).cast(pl.Float64)
+    hundredths = (20000 * num + den) // (2 * den)
+    return pl.when(den > 0).then((hundredths / 100).round(2)).otherwise(None).cast(pl.Float64)
 
 
 class SlaRule(NamedTuple):

@@ -23,6 +23,7 @@ from jixiao.collection.services import do_load_ratings, do_load_values, do_set_t
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
 from jixiao.engine.schemefile import template_text
+from jixiao.hotline.demo import load_demo_hotline
 from jixiao.org.choices import Level, PostType
 from jixiao.org.models import Unit
 from jixiao.org.services import do_create_category, do_create_unit, do_load_staff
@@ -510,6 +511,7 @@ def load_demo(stdout: Any = None) -> bool:
     load_demo_campaign(this, rng, office)
     load_demo_checks(this)
     load_demo_surveys(this, actor=office)
+    load_demo_hotline(this, skills, office)
     load_demo_appraisal(rng, office)
     do_compute_cycle(this, actor=None)
     if stdout is not None:

@@ -75,12 +75,12 @@ def do_set_ticket_category(ticket: Ticket, category: Category, *, actor: Any) ->
     return ticket
 
 
-def do_train_classifier(*, actor: Any, folds: int = 5) -> Classifier:
-    """Train a model on the labelled tickets (categories from exports and people; the newest ``TRAIN_LIMIT``),
+def do_train_classifier(*, actor: Any, folds: int = 5, limit: int = TRAIN_LIMIT) -> Classifier:
+    """Train a model on the labelled tickets (categories from exports and people; the newest ``limit``),
     cross-validated, and keep it with its figures. Refused with fewer than two categories of two tickets."""
     Classifier.objects.check_create(actor)
     rows = list(Ticket.objects.filter(category_by__in=[CategoryBy.FILE, CategoryBy.PERSON])
-                .exclude(text="").order_by("-received_at").values_list("text", "category__path")[:TRAIN_LIMIT])
+                .exclude(text="").order_by("-received_at").values_list("text", "category__path")[:limit])
     if not rows:
         raise HotlineInputError(field=_("training data"), problem=_("no ticket has a category to learn from"))
     texts, labels = [r[0] for r in rows], [r[1] for r in rows]
