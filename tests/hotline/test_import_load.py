@@ -154,3 +154,22 @@ def test_the_months_partitions_are_created_on_postgresql(hotline_world: Any) -> 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM hotline_ticket_default")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_month_already_in_the_default_partition_stays_there(hotline_world: Any) -> None:
+    """Rows written around the services land in the default partition; a later import of that month still works
+    (the month is not split off, which PostgreSQL would refuse)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from jixiao.hotline.models import Ticket
+    from jixiao.hotline.partitions import ensure_partitions
+
+    when = timezone.make_aware(datetime(2024, 7, 3, 9))
+    Ticket.objects.create(number="OLD-1", received_at=when, updated_at=when)
+    made = ensure_partitions([when.date()])
+    assert made == []
+    if connection.vendor == "postgresql":
+        assert "hotline_ticket_202407" not in existing_partitions()
+    Ticket.objects.create(number="OLD-2", received_at=when, updated_at=when)
+    assert Ticket.objects.filter(number__startswith="OLD-").count() == 2

@@ -55,6 +55,12 @@ def ensure_partitions(months: Iterable[date]) -> list[str]:
                 continue
             # Months of the site's time zone (Django's connection speaks UTC), bounds written with their offset.
             lower, upper = (_midnight(month).isoformat(), _midnight(next_month(month)).isoformat())
+            # Rows of the month already in the default partition (written around the services) would make the
+            # new partition's creation fail: the month then stays in the default partition, still correct.
+            cursor.execute(f'SELECT 1 FROM "{TABLE}_default" WHERE received_at >= %s AND received_at < %s LIMIT 1',
+                           [lower, upper])
+            if cursor.fetchone() is not None:
+                continue
             cursor.execute(f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF "{TABLE}" '
                            f"FOR VALUES FROM ('{lower}') TO ('{upper}')")
             made.append(name)

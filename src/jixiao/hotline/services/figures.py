@@ -60,7 +60,7 @@ def do_set_sla_rule(category: Category | None, urgency: str, hours: float, *, ac
         raise HotlineInputError(field=_("hours"), problem=_("a time limit is above 0 hours"))
     with transaction.atomic():
         SlaRule.objects.check_create(actor)
-        rule = SlaRule.objects.select_for_update().filter(category=category, urgency=urgency).first()
+        rule = SlaRule.objects.select_for_update().filter(category=category, urgency=urgency).order_by("pk").first()
         before = snapshot(rule) if rule is not None else None
         rule = rule or SlaRule(category=category, urgency=urgency)
         rule.hours = hours
@@ -83,7 +83,7 @@ def do_set_feed(cycle: Cycle, indicator: str, measure: str, start: date, end: da
             raise HotlineInputError(field=_("measure"), problem=_("unknown measure “{m}”").format(m=measure))
         if end < start:
             raise HotlineInputError(field=_("to"), problem=_("the period ends before it starts"))
-        feed = Feed.objects.select_for_update().filter(cycle=cycle, indicator=indicator).first()
+        feed = Feed.objects.select_for_update().filter(cycle=cycle, indicator=indicator).order_by("pk").first()
         before = snapshot(feed) if feed is not None else None
         feed = feed or Feed(cycle=cycle, indicator=indicator)
         feed.measure, feed.start, feed.end = measure, start, end

@@ -88,8 +88,9 @@ def do_set_routing_rule(category: Category | None, district: str, street: str, u
         raise HotlineInputError(field=_("district"), problem=_("a street rule names its district"))
     with transaction.atomic():
         RoutingRule.objects.check_create(actor)
+        # By pk: the default ordering joins the category, which FOR UPDATE cannot take on a nullable join.
         rule = RoutingRule.objects.select_for_update().filter(category=category, district=district,
-                                                              street=street).first()
+                                                              street=street).order_by("pk").first()
         before = snapshot(rule) if rule is not None else None
         rule = rule or RoutingRule(category=category, district=district, street=street)
         rule.unit, rule.note = unit, note.strip()
