@@ -31,6 +31,10 @@ from cycle import recreate_database
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jixiao_bench_tickets"
 OUT = Path(__file__).resolve().parent / "out"
 GOAL_SECONDS = 60.0
+#: Tickets exported without a category: what the classification step classifies.
+UNLABELLED = 0.05
+#: A year of a big city's tickets (10,000 a day): the indicators step runs over this many.
+YEAR = 3_650_000
 
 
 def streets(n: int) -> list[tuple[str, str, str]]:
@@ -45,7 +49,8 @@ def generate_csv(path: Path, n: int, n_streets: int) -> float:
     from jixiao.hotline.sample import generate
 
     t0 = time.perf_counter()
-    frame = generate(n, seed=2025, start=datetime(2025, 1, 1), end=datetime(2026, 1, 1), streets=streets(n_streets))
+    frame = generate(n, seed=2025, start=datetime(2025, 1, 1), end=datetime(2026, 1, 1), streets=streets(n_streets),
+                     unlabelled=UNLABELLED)
     frame = frame.with_columns(pl.col("co_units").str.replace_all(r"\|", ";"))
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_csv(path, datetime_format="%Y-%m-%d %H:%M:%S")
@@ -81,8 +86,82 @@ def import_once(path: Path, label: str) -> tuple[float, Any]:
     return seconds, batch
 
 
+def train(args: argparse.Namespace) -> str:
+    """A model on the labelled tickets (the newest 50,000; 3-fold cross-validation)."""
+    from jixiao.hotline.services.classify import do_train_classifier
+
+    model = do_train_classifier(actor=None, folds=3, limit=50_000)
+    return (f"trained on {model.tickets:,} tickets, {model.classes} categories: cross-validated accuracy "
+            f"{model.accuracy:.3f}, macro-F1 {model.macro_f1:.3f}")
+
+
+def classify(args: argparse.Namespace) -> str:
+    """Every ticket without a category, through the platform (read, classify, write back, audit)."""
+    from jixiao.hotline.services.classify import do_classify_tickets
+
+    t0 = time.perf_counter()
+    counts = do_classify_tickets(actor=None)
+    seconds = time.perf_counter() - t0
+    return (f"{counts['tickets']:,} tickets classified ({counts['tickets'] / seconds:,.0f}/s, goal >= 5,000/s): "
+            f"{counts['classified']:,} given a category, {counts['review']:,} to review")
+
+
+def classify_engine(args: argparse.Namespace) -> str:
+    """The engine alone on 200,000 ticket texts (the model of ``train``), without the database's part."""
+    from jixiao.engine.classify import classify as run
+    from jixiao.hotline.models import Ticket
+    from jixiao.hotline.services.classify import current_model, keyword_rules
+
+    texts = list(Ticket.objects.values_list("text", flat=True)[:200_000])
+    model, rules = current_model(), keyword_rules()
+    t0 = time.perf_counter()
+    run(texts, model=model, rules=rules)
+    seconds = time.perf_counter() - t0
+    return f"engine: {len(texts):,} texts in {seconds:.2f} s ({len(texts) / seconds:,.0f}/s)"
+
+
+def fill_year() -> int:
+    """Copies of the imported tickets under new numbers (same times, so within the year) up to ``YEAR``: the
+    set-up of the indicators step, not timed."""
+    from django.db import connection
+
+    from jixiao.hotline.models import Ticket
+
+    have = Ticket.objects.count()
+    columns = [f.column for f in Ticket._meta.concrete_fields if f.column not in ("id", "number")]
+    names = ", ".join(columns)
+    k = 0
+    with connection.cursor() as cursor:
+        while have < YEAR:
+            k += 1
+            take = min(YEAR - have, 1_000_000)
+            cursor.execute(f"INSERT INTO hotline_ticket (number, {names}) SELECT number || '-{k}', {names} "
+                           f"FROM hotline_ticket WHERE number NOT LIKE '%%-%%' ORDER BY id LIMIT {take}")
+            have += take
+    cursor = connection.cursor()
+    cursor.execute("ANALYZE hotline_ticket")
+    return have
+
+
+def indicators(args: argparse.Namespace) -> str:
+    """The three rates of every unit over the year's tickets: the platform's read (COPY) and the engine's rates,
+    as the cycle's figures are computed."""
+    from datetime import date
+
+    from jixiao.hotline.services.figures import rates
+
+    filled = fill_year()
+    t0 = time.perf_counter()
+    table = rates(date(2025, 1, 1), date(2025, 12, 31))
+    seconds = time.perf_counter() - t0
+    return (f"(after filling the table to {filled:,} tickets, not timed) rates of {table.height} units over "
+            f"{int(table['received'].sum()):,} tickets with a unit in {seconds:.2f} s (goal <= 10 s); "
+            f"peak RSS {peak_mb():,.0f} MB")
+
+
 #: Timed steps after the import, in order: name -> function(args) returning a line to print.
-STEPS: dict[str, Callable[[argparse.Namespace], str]] = {}
+STEPS: dict[str, Callable[[argparse.Namespace], str]] = {
+    "train": train, "classify": classify, "classify (engine)": classify_engine, "indicators": indicators}
 
 
 def main() -> int:

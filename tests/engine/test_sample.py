@@ -101,7 +101,7 @@ def test_repeat_addresses_and_repeat_tickets(tickets: pl.DataFrame) -> None:
     per_address = tickets.group_by("address").len()
     assert per_address["len"].max() > 50  # some addresses complain again and again
     repeats = tickets.filter(pl.col("repeat_of").is_not_null())
-    assert 0.02 < repeats.height / tickets.height < 0.4
+    assert 0.01 < repeats.height / tickets.height < 0.4
     earlier = repeats.join(tickets.select(pl.col("id").alias("repeat_of"), pl.col("address").alias("a0"),
                                           pl.col("received_at").alias("t0")), on="repeat_of")
     assert earlier.height == repeats.height

@@ -12,11 +12,13 @@ until tickets change (``frames.generation``): a year of a city's tickets is read
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
 from django.core.cache import cache
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from jixiao.engine import hotspots as engine
 from jixiao.hotline.services.frames import generation, ticket_frame
@@ -45,20 +47,34 @@ def _months(window: Window) -> list[str]:
 
 
 def _heat(frame: pl.DataFrame, window: Window) -> dict[str, Any]:
-    """Unresolved tickets by unit (rows in the unit tree's order, indented by depth) and month."""
+    """Unresolved tickets by unit and month over the unit tree: the units with tickets and the units above them
+    (below the top), in the tree's order, indented by depth; a unit's row counts its own tickets and those of
+    the units below it (a district's row sums its streets)."""
     months = _months(window)
     counts = (frame.filter(pl.col("unit").is_not_null())
               .with_columns(month=pl.col("received_at").dt.strftime("%Y-%m"), open=engine.unresolved())
               .group_by("unit", "month").agg(tickets=pl.len(), unresolved=pl.col("open").sum()))
-    cells = {(r["unit"], r["month"]): (r["tickets"], r["unresolved"]) for r in counts.iter_rows(named=True)}
-    units = Unit.objects.filter(code__in=counts["unit"].unique().to_list()).order_by("path")
+    paths = dict(Unit.objects.values_list("code", "path"))
+    totals: dict[tuple[str, str], list[int]] = {}
+    above: set[str] = set()  # units with units below them among those shown
+    for r in counts.iter_rows(named=True):
+        # "/SFS/SFS-D01/SFS-D01-S01/": the unit and its ancestors, not the top of the tree.
+        line = paths.get(r["unit"], f"/{r['unit']}/").strip("/").split("/")[1:] or [r["unit"]]
+        above.update(line[:-1])
+        for code in line:
+            cell = totals.setdefault((code, r["month"]), [0, 0])
+            cell[0] += r["tickets"]
+            cell[1] += r["unresolved"]
+    shown = {code for code, _m in totals}
     rows = []
-    for unit in units:
+    for unit in Unit.objects.filter(code__in=shown).order_by("path"):
         depth = max(unit.path.count("/") - 3, 0)
-        values = [cells.get((unit.code, m), (0, 0)) for m in months]
-        rows.append({"code": unit.code, "label": "\u3000" * depth + unit.name,
+        below = unit.code in above
+        values = [totals.get((unit.code, m), [0, 0]) for m in months]
+        name = _("%(unit)s (with the units below)") % {"unit": unit.name} if below else unit.name
+        rows.append({"code": unit.code, "label": "\u3000" * depth + name,
                      "unresolved": [v[1] for v in values], "tickets": [v[0] for v in values],
-                     "total": sum(v[0] for v in values), "open": sum(v[1] for v in values)})
+                     "total": sum(v[0] for v in values), "open": sum(v[1] for v in values), "sum": below})
     return {"months": months, "rows": rows}
 
 
@@ -77,7 +93,7 @@ def _trend(frame: pl.DataFrame, window: Window) -> dict[str, Any]:
 def page_data(year: int, today: date) -> dict[str, Any]:
     """Everything the hot-spot page shows for ``year`` (up to ``today``), cached until tickets change."""
     window = Window.of(year, today)
-    key = f"jixiao:hotline:hot:{year}:{window.end.isoformat()}:{generation()}"
+    key = f"jixiao:hotline:hot:{year}:{window.end.isoformat()}:{get_language()}:{generation()}"
     data = cache.get(key)
     if data is None:
         data = _compute(window)
@@ -87,6 +103,10 @@ def page_data(year: int, today: date) -> dict[str, Any]:
 
 def _compute(window: Window) -> dict[str, Any]:
     frame = ticket_frame(window.start, window.end, COLUMNS)
+    if frame.height:
+        # The windows end with the last ticket received, not today: an export arrives days after its tickets.
+        newest: datetime = frame["received_at"].max()  # type: ignore[assignment]
+        window = Window(window.year, window.start, min(window.end, newest.date()))
     end = window.end + timedelta(days=1)  # exclusive
     last = ticket_frame(date(window.year - 1, 1, 1), window.end.replace(year=window.year - 1),
                         ["category_id", "resolution"])
