@@ -55,7 +55,8 @@ def heatmap(x: list[str], y: list[str], z: list[list[float | None]], *, title: s
     return {"data": [trace],
             "layout": _layout(height=height, yaxis={"autorange": "reversed", "automargin": True,
                                                     "tickfont": {"size": 10}},
-                              xaxis={"side": "top", "automargin": True}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}
+                              xaxis={"side": "top", "automargin": True, "type": "category"},
+                              margin={"l": 10, "r": 10, "t": 40, "b": 10})}
 
 
 def histogram(values: list[float], *, name: str = "", unit: str = "") -> dict[str, Any]:

@@ -6,6 +6,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import jixiao.core.storage
+import jixiao.hotline.models
+
 
 def create_ticket_table(apps: Any, schema_editor: Any) -> None:
     """On PostgreSQL the ticket table is partitioned by month of ``received_at``: its primary key must hold the
@@ -62,6 +65,26 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='Classifier',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(storage=jixiao.core.storage.PrivateStorage(), upload_to=jixiao.hotline.models.model_path, verbose_name='model file')),
+                ('tickets', models.PositiveIntegerField(verbose_name='training tickets')),
+                ('classes', models.PositiveIntegerField(verbose_name='categories')),
+                ('accuracy', models.FloatField(verbose_name='accuracy (cross-validated)')),
+                ('macro_f1', models.FloatField(verbose_name='macro-F1 (cross-validated)')),
+                ('report', models.JSONField(default=dict, verbose_name='per category')),
+                ('seconds', models.FloatField(verbose_name='training time (s)')),
+                ('created_at', models.DateTimeField(verbose_name='trained')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='trained by')),
+            ],
+            options={
+                'verbose_name': 'classification model',
+                'verbose_name_plural': 'classification models',
+                'ordering': ('-created_at', '-pk'),
+            },
+        ),
+        migrations.CreateModel(
             name='Feed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -83,13 +106,13 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('start', models.DateField(verbose_name='from')),
                 ('end', models.DateField(verbose_name='to')),
-                ('received', models.PositiveIntegerField(verbose_name='received')),
+                ('received', models.PositiveIntegerField(verbose_name='tickets received')),
                 ('responded_on_time', models.PositiveIntegerField(verbose_name='responded on time')),
                 ('closed', models.PositiveIntegerField(verbose_name='closed')),
                 ('solved', models.PositiveIntegerField(verbose_name='solved')),
                 ('surveyed', models.PositiveIntegerField(verbose_name='surveyed')),
                 ('satisfied', models.PositiveIntegerField(verbose_name='satisfied')),
-                ('response_rate', models.FloatField(blank=True, null=True, verbose_name='response rate')),
+                ('response_rate', models.FloatField(blank=True, null=True, verbose_name='on-time response rate')),
                 ('resolution_rate', models.FloatField(blank=True, null=True, verbose_name='resolution rate')),
                 ('satisfaction_rate', models.FloatField(blank=True, null=True, verbose_name='satisfaction rate')),
                 ('computed_at', models.DateTimeField(verbose_name='computed')),
@@ -200,8 +223,9 @@ class Migration(migrations.Migration):
                     ('satisfaction', models.CharField(blank=True, choices=[('满意', 'satisfied'), ('基本满意', 'basically satisfied'), ('不满意', 'dissatisfied')], max_length=8, verbose_name='satisfaction')),
                     ('repeat_of', models.CharField(blank=True, max_length=64, verbose_name='repeat of')),
                     ('updated_at', models.DateTimeField(verbose_name='updated')),
-                    ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, db_index=False, related_name='tickets', to='hotline.category', verbose_name='category')),
-                    ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, db_index=False, related_name='tickets', to='org.unit', verbose_name='responsible unit')),
+                    ('category', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='hotline.category', verbose_name='category')),
+                    ('proposed', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='hotline.category', verbose_name='proposed category')),
+                    ('unit', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='org.unit', verbose_name='responsible unit')),
                     ('batch', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hotline.ticketbatch', verbose_name='import')),
                 ],
                 options={

@@ -59,6 +59,11 @@ def _monthly(unit: Unit, today: date) -> dict[str, Any]:
         for m in Measure:
             series[str(m.label)].append(row.get(m.value))
         table.append({"month": months[-1], **row})
+    while table and not table[-1].get("received"):  # the months after the last ticket (an export lags)
+        table.pop()
+        months.pop()
+        for values in series.values():
+            values.pop()
     return {"months": months, "series": series, "table": table}
 
 
