@@ -79,7 +79,8 @@ def unit_view(request: HttpRequest, code: str) -> HttpResponse:
                    .select_related("cycle").order_by("-cycle__year", "-end"))
     feeds = {f.cycle_id: f for f in Feed.objects.filter(cycle_id__in={f.cycle_id for f in figures})}
     monthly = _monthly(unit, today)
-    fig = charts.lines(monthly["months"], monthly["series"], ytitle="%")
+    # Months as 01..12 (the year is in the title): long labels turn on a phone and run into the legend.
+    fig = charts.lines([m[5:] for m in monthly["months"]], monthly["series"], ytitle="%")
     fig["layout"]["yaxis"]["range"] = [0, 100]
     open_tickets = (Ticket.objects.restrict(request.user, Action.VIEW).filter(unit=unit).select_related("category")
                     .exclude(resolution=SOLVED).order_by("-received_at")[:20])
