@@ -24,6 +24,7 @@ from jixiao.cycles.models import Cycle, Subject
 from jixiao.cycles.services import do_close_cycle, do_create_cycle, do_open_cycle
 from jixiao.engine.schemefile import template_text
 from jixiao.hotline.demo import load_demo_hotline
+from jixiao.hotline.models import Ticket
 from jixiao.org.choices import Level, PostType
 from jixiao.org.models import Unit
 from jixiao.org.services import do_create_category, do_create_unit, do_load_staff
@@ -520,7 +521,8 @@ def load_demo(stdout: Any = None) -> bool:
             f"scheme {scheme.code} "
             f"({len(scheme.engine.leaves)} indicators), cycles {CYCLE_LAST} "
             "(final, after review, publicity and two appeals) and "
-            f"{CYCLE_THIS} (open)"
+            f"{CYCLE_THIS} (open); SFS-2025-STAFF (staff appraisal); "
+            f"{Ticket.objects.count():,} 12345 hotline tickets of 2025 and 2026"
         )
     return True
 
