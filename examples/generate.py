@@ -376,15 +376,18 @@ def city_annual() -> Example:
     return ex
 
 
+#: Street offices of three urban districts (category A) and the towns of a rural one (乡镇, category B).
 STREETS: list[Unit] = [
     (f"{district}-{k:02}", f"{name}{street}街道办事处", "A")
     for district, name in (("DHQ", "东湖区"), ("XJQ", "西江区"), ("NHQ", "南湖区"))
     for k, street in enumerate(("滨江", "城南", "和平", "新华", "解放", "光明"), start=1)
-]
+] + [(f"BSQ-{k:02}", f"北山区{town}镇人民政府", "B")
+     for k, town in enumerate(("青石", "柳河", "桃源", "双龙", "白马", "长岭"), start=1)]
 
 
 def street_hotline() -> Example:
-    """街道接诉即办考核: the three rates of each street office's 12345 tickets (seeds/000)."""
+    """街道（乡镇）年度考核: 接诉即办's three rates of each street office's 12345 tickets, 基层治理, 为民服务
+    (seeds/000)."""
     rng = random.Random(20260312)
     ex = Example(STREETS)
     q = qualities(rng, STREETS, {"DHQ-01": 1.8, "XJQ-04": -2.2})
@@ -393,6 +396,15 @@ def street_hotline() -> Example:
         ex.value(code, "RESP", d.measure(96.5, 2, 1.5, 85, 100))
         ex.value(code, "SOLVE", d.measure(84, 6, 4, 55, 100))
         ex.value(code, "SATIS", d.measure(88, 5, 3.5, 60, 100))
+        ex.value(code, "GRID", d.measure(92, 4, 3, 65, 100))
+        ex.value(code, "HAZARD", d.measure(95.5, 3, 2.5, 70, 100))
+        ex.value(code, "PROACT", d.measure(85, 10, 8, 30, 100))
+        ex.value(code, "HALL", d.measure(97, 1.5, 1.2, 85, 100))
+        ex.value(code, "CARE", d.measure(96, 5, 4, 60, 100))
+    leave_out(ex, rng, ["PROACT", "HALL"], 1)
+    for code in rng.sample([c for c, _, _ in STREETS if q[c] < 0], 2):
+        ex.value(code, "EXPOSED", rng.choice([1, 2]))
+    ex.value("NHQ-03", "MAJOR", 1)  # a fatal fire in a rented flat: 一票否决
     return ex
 
 
