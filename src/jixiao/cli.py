@@ -230,12 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             import importlib
 
             module, function = TICKET_COMMANDS[rest[0]]
-            try:
-                run = getattr(importlib.import_module(module), function)
-            except (ImportError, AttributeError):
-                print(f"jixiao tickets {rest[0]}: not available yet ({module}.{function} is missing)", file=sys.stderr)
-                return 1
-            return int(run(rest[1:]))
+            return int(getattr(importlib.import_module(module), function)(rest[1:]))
     except BrokenPipeError:
         # The reader went away (`jixiao score ... | head`): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
