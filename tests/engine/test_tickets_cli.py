@@ -100,9 +100,9 @@ def test_bad_input_exits_2_and_writes_nothing(export: Path, tmp_path: Path, bad:
 
 
 def test_train_and_classify_run_from_the_command_without_django(tmp_path: Path) -> None:
-    from jixiao.hotline.sample import labelled_texts
-
     import polars as pl
+
+    from jixiao.hotline.sample import labelled_texts
 
     labelled = labelled_texts(1500, seed=4)
     # Cross-validation needs two examples of each category (a file with one is refused, as tested elsewhere).
