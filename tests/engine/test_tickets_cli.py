@@ -115,11 +115,12 @@ def test_train_and_classify_run_from_the_command_without_django(tmp_path: Path) 
     done = jixiao("tickets", "classify", str(tmp_path / "new.csv"), "--model", str(tmp_path / "m.npz"),
                   "--out", str(tmp_path / "out.csv"))
     assert done.returncode == 0, done.stderr
-    header, *rows = list(csv.reader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig") as fh:
+        header, *rows = list(csv.reader(fh))
     assert header[:3] == ["id", "category", "confidence"]
     assert len(rows) == 200
     for run in (trained, done):
         imported = [line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()
                     if line.startswith("import time")]
-        assert "jixiao.engine.classify" in imported
+        assert "jixiao.engine.classifycli" in imported
         assert not [m for m in imported if m == "django" or m.startswith("django.")]
