@@ -56,7 +56,7 @@ class FeedForm(ChoiceFormBase):
     indicator = forms.ChoiceField(label=_("indicator"))
     measure = forms.ChoiceField(label=_("measure"), choices=Measure.choices)
     start = forms.DateField(label=_("tickets received from"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("to (inclusive)"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
