@@ -13,7 +13,7 @@ from collections.abc import Sequence
 # Exit statuses: 0 success, 2 bad input (scheme or files), 1 anything unexpected.
 EXIT_BAD_INPUT = 2
 
-ENGINE_COMMANDS = {"score", "templates", "outliers", "tickets"}
+ENGINE_COMMANDS = {"score", "templates", "outliers", "tickets", "weights", "allocate"}
 #: The ``tickets`` subcommands that run on the engine alone: (module, function); the others go to Django.
 TICKET_COMMANDS = {"indicators": ("jixiao.engine.ticketcli", "cmd_indicators"),
                    "train": ("jixiao.engine.classify", "cmd_train"),
@@ -195,6 +195,11 @@ Scoring from files (no database):
   tickets indicators FILE --period P --out F [--sla F] [--satisfied W,W]
                                  hotline rates per unit from a ticket export
   tickets train|classify ...     train or apply the ticket classifier
+  weights ahp MATRIX [--out F]   AHP weights and consistency ratio of a pairwise comparison matrix
+  weights entropy|critic SCHEME --values F [--out F]
+                                 weights from a cycle's values (entropy method, CRITIC)
+  allocate RESULTS --pool YUAN --coefficients "优秀=1.2,..." [--headcount F] --out F
+                                 split a bonus pool by grade and headcount (largest remainder)
 
 The platform (database):
   demo [--port N]                set up the demo city, compute its results and serve it
@@ -226,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_templates(rest)
         if command == "outliers":
             return cmd_outliers(rest)
+        if command in ("weights", "allocate"):
+            from jixiao.engine import weightscli
+
+            return weightscli.cmd_weights(rest) if command == "weights" else weightscli.cmd_allocate(rest)
         if command == "tickets" and rest and rest[0] in TICKET_COMMANDS:
             import importlib
 
