@@ -174,6 +174,69 @@ def _parse_rating(p: _Problems, where: str, raw: Mapping[str, Any]) -> dict[str,
     return kwargs
 
 
+def _need(p: _Problems, where: str, raw: Mapping[str, Any], key: str) -> float | None:
+    """A number the rule's type requires."""
+    if raw.get(key) is None:
+        p.add(f"{where}.{key}", f"required for type {raw.get('type')}")
+        return None
+    return _number(p, where, raw, key)
+
+
+def _linear(p: _Problems, where: str, raw: Mapping[str, Any], explicit_dir: str | None,
+            kwargs: dict[str, Any]) -> str:
+    """Floor and target of a linear rule; returns the direction they imply (checked against an explicit one)."""
+    floor, target = _need(p, where, raw, "floor"), _need(p, where, raw, "target")
+    direction = explicit_dir or "higher"
+    if floor is not None and target is not None:
+        if floor == target:
+            p.add(f"{where}.target", "must differ from floor")
+        else:
+            implied = "lower" if target < floor else "higher"
+            if explicit_dir is not None and explicit_dir != implied:
+                p.add(f"{where}.direction", f"contradicts floor and target, which say {implied}")
+            direction = implied
+    kwargs.update(floor=floor, target=target)
+    return direction
+
+
+def _target(p: _Problems, where: str, raw: Mapping[str, Any], rtype: str, kwargs: dict[str, Any]) -> None:
+    """The target of a ratio or threshold rule, and a threshold's partial score."""
+    target = _need(p, where, raw, "target")
+    if rtype == "ratio" and target is not None and target <= 0:
+        p.add(f"{where}.target", "must be a number > 0 for type ratio")
+    kwargs["target"] = target
+    if rtype == "threshold":
+        kwargs["partial"] = _number(p, where, raw, "partial", default=0.0, nonneg=True)
+
+
+def _bands(p: _Problems, where: str, raw: Mapping[str, Any], direction: str, kwargs: dict[str, Any]) -> None:
+    """A bands rule's ``{limit, score}`` list, best first for its direction, and the score otherwise."""
+    bands_raw = raw.get("bands")
+    bands: list[Band] = []
+    if not isinstance(bands_raw, list) or not bands_raw:
+        p.add(f"{where}.bands", "required for type bands: a list of {limit, score}, best first")
+    else:
+        for i, b in enumerate(bands_raw):
+            bw = f"{where}.bands[{i}]"
+            if not isinstance(b, Mapping):
+                p.add(bw, "must be a mapping {limit, score}")
+                continue
+            _unknown(p, bw, b, {"limit", "score"})
+            limit = _number(p, bw, b, "limit", required=True)
+            score = _number(p, bw, b, "score", required=True, nonneg=True)
+            if limit is not None and score is not None:
+                bands.append(Band(limit, score))
+        for i in range(1, len(bands)):
+            prev, cur = bands[i - 1].limit, bands[i].limit
+            if not (cur < prev if direction == "higher" else cur > prev):
+                word = "decrease" if direction == "higher" else "increase"
+                p.add(f"{where}.bands", f"not best first: for direction {direction} the limits must "
+                      f"{word} strictly ({prev:g} then {cur:g})")
+                break
+    kwargs["bands"] = tuple(bands)
+    kwargs["otherwise"] = _number(p, where, raw, "otherwise", default=0.0, nonneg=True)
+
+
 def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
     if not isinstance(raw, Mapping):
         p.add(where, "must be a mapping with a type")
@@ -187,59 +250,14 @@ def _parse_rule(p: _Problems, where: str, raw: object) -> Rule | None:
     explicit_dir = _choice(p, where, raw, "direction", DIRECTIONS, None)
     kwargs: dict[str, Any] = {"type": rtype, "cap": cap if cap is not None else 1.0}
     direction = explicit_dir or "higher"
-
-    def need(key: str) -> float | None:
-        if raw.get(key) is None:
-            p.add(f"{where}.{key}", f"required for type {rtype}")
-            return None
-        return _number(p, where, raw, key)
-
     if rtype == "linear":
-        floor, target = need("floor"), need("target")
-        if floor is not None and target is not None:
-            if floor == target:
-                p.add(f"{where}.target", "must differ from floor")
-            else:
-                implied = "lower" if target < floor else "higher"
-                if explicit_dir is not None and explicit_dir != implied:
-                    p.add(f"{where}.direction", f"contradicts floor and target, which say {implied}")
-                direction = implied
-        kwargs.update(floor=floor, target=target)
+        direction = _linear(p, where, raw, explicit_dir, kwargs)
     elif rtype in ("ratio", "threshold"):
-        target = need("target")
-        if rtype == "ratio" and target is not None and target <= 0:
-            p.add(f"{where}.target", "must be a number > 0 for type ratio")
-        kwargs["target"] = target
-        if rtype == "threshold":
-            kwargs["partial"] = _number(p, where, raw, "partial", default=0.0, nonneg=True)
+        _target(p, where, raw, rtype, kwargs)
     elif rtype == "bands":
-        bands_raw = raw.get("bands")
-        bands: list[Band] = []
-        if not isinstance(bands_raw, list) or not bands_raw:
-            p.add(f"{where}.bands", "required for type bands: a list of {limit, score}, best first")
-        else:
-            for i, b in enumerate(bands_raw):
-                bw = f"{where}.bands[{i}]"
-                if not isinstance(b, Mapping):
-                    p.add(bw, "must be a mapping {limit, score}")
-                    continue
-                _unknown(p, bw, b, {"limit", "score"})
-                limit = _number(p, bw, b, "limit", required=True)
-                score = _number(p, bw, b, "score", required=True, nonneg=True)
-                if limit is not None and score is not None:
-                    bands.append(Band(limit, score))
-            for i in range(1, len(bands)):
-                prev, cur = bands[i - 1].limit, bands[i].limit
-                ok = cur < prev if direction == "higher" else cur > prev
-                if not ok:
-                    word = "decrease" if direction == "higher" else "increase"
-                    p.add(f"{where}.bands", f"not best first: for direction {direction} the limits must "
-                          f"{word} strictly ({prev:g} then {cur:g})")
-                    break
-        kwargs["bands"] = tuple(bands)
-        kwargs["otherwise"] = _number(p, where, raw, "otherwise", default=0.0, nonneg=True)
+        _bands(p, where, raw, direction, kwargs)
     elif rtype == "deduction":
-        kwargs["per"] = need("per")
+        kwargs["per"] = _need(p, where, raw, "per")
         if kwargs["per"] is not None and kwargs["per"] <= 0:
             p.add(f"{where}.per", "must be a number > 0")
     elif rtype == "rating":
