@@ -114,7 +114,9 @@ def _compute(window: Window) -> dict[str, Any]:
     hot = engine.hotspots(recent, area="street", window="month", level=None, min_unresolved=3, top=TOP)
     current = (end - timedelta(days=30), end)
     baseline = (current[0] - timedelta(days=180), current[0])
-    spans = ticket_frame(baseline[0], window.end, ["category_id", "received_at"])
+    # The baseline reaches back before the year only in its first months: read the earlier days only then.
+    spans = (frame if baseline[0] >= window.start else
+             ticket_frame(baseline[0], window.end, ["category_id", "received_at"]))
     rising = engine.rising(spans, current=current, baseline=baseline, level=2, min_count=20)
     repeats = engine.repeats(frame.filter(pl.col("received_at") >= pl.lit(end - timedelta(days=90))
                                           .cast(pl.Datetime("us"))), within_days=90, min_count=3)

@@ -4,7 +4,7 @@ own units (a leader with the units below)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,14 +16,17 @@ from django.views.decorators.http import require_GET
 from jixiao.accounts.querysets import unit_scope
 from jixiao.core.choices import Action
 from jixiao.core.roles import Role, role_of
-from jixiao.engine.ticketrates import RATE_COLUMNS
+from jixiao.engine.ticketrates import RATE_COLUMNS, indicators
+from jixiao.engine.tickets import in_period
 from jixiao.hotline.choices import SOLVED, Measure
 from jixiao.hotline.models import Feed, Figure, Ticket
-from jixiao.hotline.services.figures import rates
+from jixiao.hotline.services.figures import RATE_COLUMNS as FIGURE_COLUMNS
+from jixiao.hotline.services.figures import engine_sla
+from jixiao.hotline.services.frames import ticket_frame
 from jixiao.hotline.views.tickets import require_reader
 from jixiao.org.models import Unit
 from jixiao.web import charts
-from jixiao.web.helpers import figure, web_login_required
+from jixiao.web.helpers import engine_lang, figure, web_login_required
 
 
 def _units(user: Any) -> Any:
@@ -50,10 +53,13 @@ def _monthly(unit: Unit, today: date) -> dict[str, Any]:
     months: list[str] = []
     series: dict[str, list[float | None]] = {str(m.label): [] for m in Measure}
     table: list[dict[str, Any]] = []
+    # The year's tickets read once; each month's rates from its slice.
+    year = ticket_frame(date(today.year, 1, 1), today, [*FIGURE_COLUMNS, "received_at"], unit_ids=[unit.pk])
+    sla = engine_sla()
     for month in range(1, today.month + 1):
         start = date(today.year, month, 1)
-        last = date(today.year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        frame = rates(start, last, unit_ids=[unit.pk])
+        frame = indicators(in_period(year, start, date(today.year + month // 12, month % 12 + 1, 1)), sla,
+                           lang=engine_lang())
         row = frame.row(0, named=True) if frame.height else dict.fromkeys(RATE_COLUMNS)
         months.append(f"{today.year}-{month:02}")
         for m in Measure:
