@@ -167,6 +167,7 @@ def _mount(target: NinjaAPI) -> None:
     from jixiao.indicators.api import router as indicators_router
     from jixiao.monitoring.api import router as monitoring_router
     from jixiao.org.api import router as org_router
+    from jixiao.outcomes.api import router as outcomes_router
     from jixiao.ratings.api import router as ratings_router
     from jixiao.results.api import router as results_router
     from jixiao.review.api import router as review_router
@@ -191,3 +192,4 @@ def _mount(target: NinjaAPI) -> None:
     target.add_router("/verification", "jixiao.verification.api.router")
     target.add_router("/surveys", surveys_router)
     target.add_router("/hotline", hotline_router)
+    target.add_router("/outcomes", outcomes_router)

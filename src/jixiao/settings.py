@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jixiao.verification",
     "jixiao.surveys",
     "jixiao.hotline",
+    "jixiao.outcomes",
     "jixiao.web",
     "jixiao.imports",
     "jixiao.portal",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/", include("jixiao.imports.urls")),
     path("app/", include("jixiao.inbox.urls")),
     path("app/hotline/", include("jixiao.hotline.urls")),
+    path("app/outcomes/", include("jixiao.outcomes.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -81,6 +81,8 @@ EXPECTED_ERRORS = {
     ("post", "/api/surveys/respond/{key}"): {404, 422, 429},
     ("post", "/api/hotline/tickets"): {401, 422},
     ("get", "/api/hotline/tickets"): {401, 422},
+    ("get", "/api/outcomes/plans"): {401, 422},
+    ("get", "/api/outcomes/plans/{id}"): {401, 404, 422},
 }
 
 
@@ -303,6 +305,7 @@ def known_requests(world: Any) -> dict[str, list[dict[str, Any]]]:
         "/api/verification/rounds/{id}/units": [{"path_parameters": {"id": 1}}],
         "/api/verification/rounds/{id}/items": [{"path_parameters": {"id": 1}, "query": {"state": "verified"}}],
         "/api/surveys/{id}/results": [{"path_parameters": {"id": 1}}],
+        "/api/outcomes/plans/{id}": [{"path_parameters": {"id": 1}}],
         # The push (same path) is the key's alone: every persona's request is 401 whatever its body.
         "/api/hotline/tickets": [{"query": {"unit": "A", "since": "2025-03-01T00:00:00", "limit": 5}}],
         "/api/surveys/respond/{key}": [{"path_parameters": {"key": "no-such-token"}, "body": {"answers": [5, 4, 4]}}],

@@ -515,6 +515,23 @@ SERVICES: list[Audited] = [
     Audited("do_propose_weights", "hotline.propose", lambda w, tmp: call(_two_years(w, tmp), 2026)),
     Audited("do_accept_proposal", ("scheme.import", "hotline.decide"), lambda w, tmp: call(_proposal(w, tmp))),
     Audited("do_decline_proposal", "hotline.decide", lambda w, tmp: call(_proposal(w, tmp))),
+    # using the results
+    Audited("do_propose_plan", "outcomes.propose",
+            lambda w, tmp: call(w.published, "bonus", {"pool": 1000, "coefficients": "合格=1"})),
+    Audited("do_confirm_plan", "outcomes.confirm", lambda w, tmp: call(_plan(w))),
+    Audited("do_withdraw_plan", "outcomes.withdraw", lambda w, tmp: call(_plan(w))),
+    Audited("do_submit_improvement_plan", "outcomes.plan",
+            lambda w, tmp: call(w.subject(w.published, w.unit_b), "压减一般性支出，按季度报告整改进展。"),
+            actor="operator_b"),
+    Audited("do_decide_improvement_plan", "outcomes.plan_decide",
+            lambda w, tmp: call(_improvement(w), accept=True)),
+    Audited("do_import_budgets", "outcomes.budget", lambda w, tmp: call(w.published, _budget_file(tmp))),
+    Audited("do_import_history", "outcomes.history", lambda w, tmp: call(_history_file(tmp))),
+    Audited("do_suggest_weights", "outcomes.weights", lambda w, tmp: call(w.published, "critic")),
+    Audited("do_suggest_ahp", "outcomes.weights", lambda w, tmp: call(w.published, "CORE", _ahp_file(tmp))),
+    Audited("do_accept_weight_suggestion", ("scheme.import", "outcomes.weights_decide"),
+            lambda w, tmp: call(_suggestion(w))),
+    Audited("do_decline_weight_suggestion", "outcomes.weights_decide", lambda w, tmp: call(_suggestion(w))),
 ]
 
 DECLARED = {d.service: d for d in SERVICES}
@@ -592,6 +609,46 @@ def _proposal(w: Any, tmp: Path) -> Any:
     from jixiao.hotline.services.proposals import do_propose_weights
 
     return do_propose_weights(_two_years(w, tmp), 2026, actor=None, until=date(2026, 12, 31))
+
+
+def _plan(w: Any) -> Any:
+    from jixiao.outcomes.services.plans import do_propose_plan
+
+    return do_propose_plan(w.published, "bonus", {"pool": 1000, "coefficients": "合格=1"}, actor=None)
+
+
+def _improvement(w: Any) -> Any:
+    from jixiao.outcomes.services.improvement import do_submit_improvement_plan
+
+    return do_submit_improvement_plan(w.subject(w.published, w.unit_b), "压减一般性支出，按季度报告整改进展。",
+                                      actor=None)
+
+
+def _budget_file(tmp: Path) -> Path:
+    path = tmp / "预算.csv"
+    path.write_text("unit,project,name,amount,score\nA,A-P1,信息化,1000000,88\nB,B-P1,后勤,500000,\n",
+                    encoding="utf-8")
+    return path
+
+
+def _history_file(tmp: Path) -> Path:
+    path = tmp / "往年.csv"
+    path.write_text("year,kind,code,name,grade\n2024,单位,A,市场监管局,良好\n2024,单位,B,机关事务局,合格\n",
+                    encoding="utf-8")
+    return path
+
+
+def _ahp_file(tmp: Path) -> Path:
+    path = tmp / "ahp.csv"
+    path.write_text(",RESP,DAYS,EXEC,ONSITE\nRESP,1,2,3,2\nDAYS,1/2,1,2,1\nEXEC,1/3,1/2,1,1/2\nONSITE,1/2,1,2,1\n",
+                    encoding="utf-8")
+    return path
+
+
+def _suggestion(w: Any) -> Any:
+    from jixiao.outcomes.services.weights import do_suggest_weights
+
+    return do_suggest_weights(w.published, "critic", actor=None)
 
 
 def _hotline_system() -> Any:

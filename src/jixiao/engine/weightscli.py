@@ -21,7 +21,7 @@ def _fail(command: str, message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _rows(path: str) -> list[list[str]]:
+def read_cells(path: str) -> list[list[str]]:
     """The cells of a .csv (UTF-8 or GBK) or .xlsx (first sheet) as text."""
     p = Path(path)
     if not p.is_file():
@@ -53,7 +53,7 @@ def _rows(path: str) -> list[list[str]]:
 
 def read_matrix(path: str) -> tuple[list[str], list[list[float]]]:
     """A square comparison matrix: the first row and column name the criteria, cells like ``3`` or ``1/3``."""
-    rows = _rows(path)
+    rows = read_cells(path)
     name = Path(path).name
     if len(rows) < 2:
         raise ValueError(f"{name}: a matrix needs a header row and at least one criterion")
@@ -179,7 +179,7 @@ def cmd_allocate(argv: Sequence[str]) -> int:
             raise ValueError(f"--pool: {args.pool!r} is not a whole number of yuan")
         pool = int(pool_text)
         coefficients = parse_coefficients(args.coefficients)
-        rows = _rows(args.results)
+        rows = read_cells(args.results)
         header, body = rows[0], rows[1:]
         for column in ("unit", "rank", "grade"):
             if column not in header:
@@ -209,7 +209,7 @@ def cmd_allocate(argv: Sequence[str]) -> int:
 
 
 def _headcounts(path: str) -> dict[str, int]:
-    rows = _rows(path)
+    rows = read_cells(path)
     name = Path(path).name
     if not rows or [c.lower() for c in rows[0][:2]] != ["unit", "headcount"]:
         raise ValueError(f"{name}: the header must be unit,headcount")

@@ -28,6 +28,7 @@ from jixiao.hotline.models import Ticket
 from jixiao.org.choices import Level, PostType
 from jixiao.org.models import Unit
 from jixiao.org.services import do_create_category, do_create_unit, do_load_staff
+from jixiao.outcomes.demo import load_demo_outcomes
 from jixiao.ratings.demo import load_demo_appraisal, load_demo_campaign
 from jixiao.results.services import do_compute_cycle
 from jixiao.schemes.services import do_import_scheme
@@ -514,6 +515,7 @@ def load_demo(stdout: Any = None) -> bool:
     load_demo_surveys(this, actor=office)
     load_demo_hotline(this, skills, office)
     load_demo_appraisal(rng, office)
+    load_demo_outcomes(office)
     do_compute_cycle(this, actor=None)
     if stdout is not None:
         stdout.write(

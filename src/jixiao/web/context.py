@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((reverse("hotline:hotspots"), _("12345 hotline")))
         elif role in (Role.OPERATOR, Role.LEADER):
             items.append((reverse("hotline:units"), _("12345 hotline")))
+        if role in (Role.ADMIN, Role.AUDITOR, Role.OPERATOR, Role.LEADER):
+            items.append((reverse("outcomes:index"), _("Using the results")))
         items.append((reverse("inbox:list"), _("Inbox")))
         items.append((reverse("portal:index"), _("Public portal")))
         if role == Role.ADMIN:
