@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from jixiao.outcomes.services.fairness import fairness_checks
+from jixiao.outcomes.reports.fairness import fairness_checks
 from jixiao.outcomes.services.files import do_import_history
 
 from .conftest import write_csv

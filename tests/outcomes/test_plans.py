@@ -13,10 +13,10 @@ from jixiao.core.errors import PermissionDeniedError
 from jixiao.outcomes.choices import PlanKind, PlanState
 from jixiao.outcomes.errors import OutcomeInputError, OutcomeStateError
 from jixiao.outcomes.models import BudgetLine, Plan
+from jixiao.outcomes.reports.tables import plan_table
 from jixiao.outcomes.services.files import do_import_budgets, do_import_history
 from jixiao.outcomes.services.improvement import do_decide_improvement_plan, do_submit_improvement_plan
 from jixiao.outcomes.services.plans import do_confirm_plan, do_propose_plan, do_withdraw_plan, read_headcounts
-from jixiao.outcomes.services.tables import plan_table
 from jixiao.results.services import do_compute_cycle
 
 from .conftest import write_csv

@@ -71,7 +71,7 @@ def _staff_history(rng: random.Random, staff: Cycle) -> list[list[Any]]:
     out: list[list[Any]] = []
     for r in Result.objects.filter(cycle=staff).select_related("subject"):
         for year in (2023, 2024):
-            best = r.grade == "优秀" and rng.random() < 0.7
+            best = r.grade == "优秀" and rng.random() < 0.85
             grade = "优秀" if best or rng.random() < 0.08 else ("称职" if r.total >= 65 else "基本称职")
             out.append([year, "个人", r.subject.code, r.subject.name, r.subject.category, "", "", grade])
     return out

@@ -65,6 +65,8 @@ class Past:
     total: float | None
     grade: str
     source: str
+    #: A veto capped the grade (platform cycles only): the top grade was never open to it, whatever its total.
+    vetoed: bool = False
 
 
 def history(cycle: Cycle, *, until: int | None = None) -> dict[int, list[Past]]:
@@ -84,7 +86,8 @@ def history(cycle: Cycle, *, until: int | None = None) -> dict[int, list[Past]]:
     if cycle.year <= until and cycle.computed_at is not None:
         chosen[cycle.year] = cycle
     for year, c in chosen.items():
-        years[year] = [Past(year, r.subject.code, r.subject.name, r.subject.category, r.total, r.grade, c.code)
+        years[year] = [Past(year, r.subject.code, r.subject.name, r.subject.category, r.total, r.grade, c.code,
+                            vetoed="veto:" in (r.flags or ""))
                        for r in Result.objects.filter(cycle=c).select_related("subject")]
     imported: dict[int, list[Past]] = defaultdict(list)
     for h in HistoricalResult.objects.filter(kind=kind, year__lte=until).exclude(year__in=list(chosen)):

@@ -122,7 +122,7 @@ def _bonus(cycle: Cycle, rows: list[Row], params: dict[str, Any]) -> tuple[list[
                                       for r in rows])
     out = [{**_base(r), "coefficient": str(float(coefficients[r.grade])), "headcount": int(heads.get(r.code, 0)),
             "amount": amounts[r.code]} for r in rows]
-    out.sort(key=lambda x: (-x["amount"], x["category"], x["rank"], x["code"]))
+    out.sort(key=lambda x: (x["category"], x["rank"], x["code"]))
     given = sum(amounts.values())
     return out, {"pool": pool, "allocated": given, "undistributed": pool - given,
                  "headcount": sum(x["headcount"] for x in out)}
@@ -233,11 +233,11 @@ KINDS = {PlanKind.BONUS: _bonus, PlanKind.BUDGET: _budget, PlanKind.HONOUR: _hon
          PlanKind.UNQUALIFIED: _unqualified, PlanKind.PART: _part}
 
 
-def _title(cycle: Cycle, kind: str, params: dict[str, Any]) -> str:
+def _title(kind: str, params: dict[str, Any]) -> str:
     word = str(PlanKind(kind).label)
     if kind == PlanKind.HONOUR:
         word = str(params.get("honour", word))
-    return f"{cycle.name} · {word}"
+    return word
 
 
 def settled(cycle: Cycle) -> bool:
@@ -260,7 +260,7 @@ def do_propose_plan(cycle: Cycle, kind: str, params: dict[str, Any], *, actor: A
         out, totals = KINDS[PlanKind(kind)](cycle, rows, dict(params))
         params = {k: v for k, v in params.items() if k != "headcounts"} | (
             {"headcounts": params["headcounts"]} if params.get("headcounts") else {})
-        plan = Plan.objects.create(cycle=cycle, kind=kind, title=_title(cycle, kind, params), params=params,
+        plan = Plan.objects.create(cycle=cycle, kind=kind, title=_title(kind, params), params=params,
                                    rows=out, totals=totals, basis=cycle.computed_at, created_at=timezone.now(),
                                    created_by=actor_user(actor))
         record_event(OutcomesAction.PROPOSE, actor=actor, obj=plan, after={

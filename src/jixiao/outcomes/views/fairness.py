@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from jixiao.outcomes.services.fairness import fairness_checks
+from jixiao.outcomes.reports.fairness import fairness_checks
 from jixiao.outcomes.views.common import cycle_for
 from jixiao.outcomes.views.plans import shown
 from jixiao.web.helpers import web_login_required

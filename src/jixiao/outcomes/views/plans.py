@@ -36,6 +36,8 @@ from jixiao.outcomes.forms import (
 from jixiao.outcomes.models import BudgetLine, ImprovementPlan, Plan
 from jixiao.outcomes.querysets import may_submit_plan, plan_rows_for
 from jixiao.outcomes.reportfiles import Part, Report, Table, render_xlsx
+from jixiao.outcomes.reports.annual import SHEETS
+from jixiao.outcomes.reports.tables import plan_table
 from jixiao.outcomes.services.common import grade_names, result_rows
 from jixiao.outcomes.services.files import do_import_budgets
 from jixiao.outcomes.services.improvement import do_decide_improvement_plan, do_submit_improvement_plan
@@ -46,7 +48,6 @@ from jixiao.outcomes.services.plans import (
     plan_states,
     read_headcounts,
 )
-from jixiao.outcomes.services.tables import plan_table
 from jixiao.outcomes.views.common import cycle_for, office, run_form, saved
 from jixiao.web.exports import XLSX
 from jixiao.web.helpers import get_cycle, local_text, web_login_required
@@ -86,6 +87,7 @@ def _cycle_page(request: HttpRequest, cycle: Cycle, forms_: dict[str, forms.Form
     by_kind = [(k, PlanKind(k).label, [p for p in plans if p.kind == k], forms_[k] if office(user) else None)
                for k in kinds]
     budgets = BudgetLine.objects.filter(cycle=cycle).aggregate(n=Count("pk"), amount=Sum("amount"))
+    budgets["amount"] = cell_text(budgets["amount"] or 0, "yuan")
     plans_in = list(ImprovementPlan.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
                     .select_related("subject"))
     ctx = {"cycle": cycle, "tab": "outcomes", "kinds": by_kind, "open_kind": open_kind, "office": office(user),
@@ -213,7 +215,10 @@ def _plan_page(request: HttpRequest, plan: Plan, form: DecideForm | None = None,
         "form": form or DecideForm(), "stale": stale, "waiting": sum(1 for s in states.values() if s != "accepted"),
         "heads": heads, "numeric": {i for i, f in enumerate(table.formats) if f != "text"},
         "shown": [shown(row, table.formats) for row in table.rows],
-        "total": shown(table.total_row, table.formats) if table.total_row else None}, status=status)
+        "total": [cell_text(v, f) if v is not None else "" for v, f in zip(table.total_row, table.formats,
+                                                                            strict=True)] if table.total_row else None,
+        "sums": {k: cell_text(abs(v), "yuan") for k, v in plan.totals.items() if isinstance(v, int)}},
+        status=status)
 
 
 def cell_text(value: Any, fmt: str) -> str:
@@ -267,8 +272,8 @@ def plan_decide(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def plan_part(plan: Plan, rows: list[dict[str, Any]]) -> Part:
     t = plan_table(plan, rows)
-    sheet = PlanKind(plan.kind).label.split("(")[-1].rstrip(")")[:31] or plan.kind
-    return Part(title=plan.title, sheet=sheet, table=Table(t.headers, t.rows, file_formats(t.formats), t.total_row))
+    return Part(title=f"{plan.cycle.name} {plan.title}", sheet=SHEETS[PlanKind(plan.kind)],
+                table=Table(t.headers, t.rows, file_formats(t.formats), t.total_row))
 
 
 def file_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
@@ -282,7 +287,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The allocation's rows the user may see as a formatted workbook."""
     plan = _plan(request, pk)
     state = PlanState(plan.state).label
-    report = Report(title=plan.title, subtitle=str(state), generated=_("generated {at}").format(
+    report = Report(title=f"{plan.cycle.name} {plan.title}", subtitle=str(state), generated=_("generated {at}").format(
         at=local_text(timezone.now(), "%Y-%m-%d %H:%M")), parts=(plan_part(plan, plan_rows_for(request.user, plan)),))
     response = HttpResponse(render_xlsx(report), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="allocation-{plan.cycle.code}-{plan.kind}-{plan.pk}.xlsx"'

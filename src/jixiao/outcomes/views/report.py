@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jixiao.outcomes.reportfiles import render_pdf, render_xlsx
-from jixiao.outcomes.services.report import annual_report, report_name
+from jixiao.outcomes.reports.annual import annual_report, report_name
 from jixiao.outcomes.views.common import cycle_for
 from jixiao.web.exports import XLSX
 from jixiao.web.helpers import web_login_required

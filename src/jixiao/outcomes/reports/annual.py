@@ -13,9 +13,9 @@ from jixiao.cycles.models import Cycle
 from jixiao.outcomes.choices import PlanKind, PlanState
 from jixiao.outcomes.models import Plan
 from jixiao.outcomes.reportfiles import Chart, Part, Report, Table
+from jixiao.outcomes.reports.fairness import Check, fairness_checks
+from jixiao.outcomes.reports.tables import plan_table
 from jixiao.outcomes.services.common import Past, grade_names, history
-from jixiao.outcomes.services.fairness import Check, fairness_checks
-from jixiao.outcomes.services.tables import plan_table
 from jixiao.results.models import Result
 from jixiao.review.models import Appeal, Correction
 from jixiao.web.helpers import category_label, flags_text, local_text

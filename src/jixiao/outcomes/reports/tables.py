@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from jixiao.outcomes.choices import ImprovementState, PlanKind, Rating
 from jixiao.outcomes.models import Plan
 from jixiao.outcomes.services.plans import cut_in_effect, plan_states
+from jixiao.web.helpers import category_label
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class PlanTable:
 Column = tuple[str, Callable[[dict[str, Any]], Any], str]
 
 
-def _columns(kind: str, states: dict[int, str]) -> list[Column]:
+def _columns(kind: str, states: dict[int, str], label: Callable[[str], str]) -> list[Column]:
     rank: Column = (_("rank"), lambda r: r["rank"], "int")
     code: Column = (_("code"), lambda r: r["code"], "text")
     name: Column = (_("name"), lambda r: r["name"], "text")
-    category: Column = (_("category"), lambda r: r["category"], "text")
+    category: Column = (_("category"), lambda r: label(r["category"]), "text")
     total: Column = (_("total"), lambda r: r["total"], "number")
     grade: Column = (_("grade"), lambda r: r["grade"], "text")
     if kind == PlanKind.BONUS:
@@ -54,7 +55,7 @@ def _columns(kind: str, states: dict[int, str]) -> list[Column]:
     return [code, name, (_("project code"), lambda r: r["project"], "text"),
             (_("project"), lambda r: r["project_name"], "text"), (_("budget (yuan)"), lambda r: r["amount"], "yuan"),
             (_("evaluation score"), lambda r: r["score"], "number"),
-            (_("rating"), lambda r: str(Rating(r["rating"]).label), "text"),
+            (pgettext("project", "rating"), lambda r: str(Rating(r["rating"]).label), "text"),
             (_("adjustment (%)"), lambda r: r["percent"], "signed"),
             (_("change (yuan)"), lambda r: r["change"], "yuan"), (_("after (yuan)"), lambda r: r["new"], "yuan")]
 
@@ -78,7 +79,7 @@ def _total_row(kind: str, rows: list[dict[str, Any]], width: int) -> tuple[Any, 
     positions = {PlanKind.BONUS: {"amount": 8}, PlanKind.BUDGET: {"base": 4, "change": 6, "new": 7},
                  PlanKind.PART: {"amount": 4, "change": 8, "new": 9}}[PlanKind(kind)]
     out: list[Any] = [None] * width
-    out[0] = _("total")
+    out[0] = pgettext("sum row", "total")
     if kind == PlanKind.BONUS:
         out[7] = sum(r["headcount"] for r in rows)
     for key in sums:
@@ -90,6 +91,6 @@ def plan_table(plan: Plan, rows: list[dict[str, Any]] | None = None) -> PlanTabl
     """The table of ``rows`` (the plan's own by default; a unit's user gets theirs only)."""
     rows = list(plan.rows) if rows is None else rows
     states = plan_states(plan) if plan.kind == PlanKind.BUDGET else {}
-    cols = _columns(plan.kind, states)
+    cols = _columns(plan.kind, states, category_label(plan.cycle))
     return PlanTable(tuple(c[0] for c in cols), tuple(tuple(c[1](r) for c in cols) for r in rows),
                      tuple(c[2] for c in cols), _total_row(plan.kind, rows, len(cols)))

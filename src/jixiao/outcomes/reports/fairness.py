@@ -108,7 +108,9 @@ def rotation_check(cycle: Cycle, lang: fairness.Lang, past: dict[int, list[Any]]
     flag = False
     rows: list[tuple[Any, ...]] = []
     for pop in populations:
-        hist = {year: [(p.code, p.total, p.grade) for p in items if p.population == pop and p.total is not None]
+        # A vetoed subject could not have the top grade whatever its total: it is no rival of those who got it.
+        hist = {year: [(p.code, p.total, p.grade) for p in items
+                       if p.population == pop and p.total is not None and not p.vetoed]
                 for year, items in past.items()}
         hist = {y: v for y, v in hist.items() if v}
         if len(hist) < 2:
