@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.outcomes.choices import Method
 from jixiao.outcomes.services.plans import DEFAULT_COEFFICIENTS, DEFAULT_PART, DEFAULT_PERCENTS, RESERVE_YEARS
@@ -54,7 +55,8 @@ class ReserveForm(forms.Form):
 
 class UnqualifiedForm(forms.Form):
     grades = forms.MultipleChoiceField(label=_("grades listed"), widget=forms.CheckboxSelectMultiple)
-    measure = forms.CharField(label=_("measure"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    measure = forms.CharField(label=pgettext_lazy("allocation", "measure"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, grades: list[str], person: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,5 +98,5 @@ class AhpForm(forms.Form):
 
 
 class MethodForm(forms.Form):
-    method = forms.ChoiceField(label=_("method"), choices=[(Method.ENTROPY, Method.ENTROPY.label),
-                                                           (Method.CRITIC, Method.CRITIC.label)])
+    method = forms.ChoiceField(label=pgettext_lazy("weights", "method"),
+                               choices=[(Method.ENTROPY, Method.ENTROPY.label), (Method.CRITIC, Method.CRITIC.label)])

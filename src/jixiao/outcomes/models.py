@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jixiao.outcomes.choices import HistoryKind, ImprovementState, Method, PlanKind, PlanState, SuggestionState
 from jixiao.outcomes.querysets import (
@@ -24,7 +25,7 @@ class Plan(models.Model):
     cycle (confirming another withdraws nothing: the earlier confirmed one must be withdrawn first)."""
 
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="plans", verbose_name=_("cycle"))
-    kind = models.CharField(_("kind"), max_length=16, choices=PlanKind.choices)
+    kind = models.CharField(pgettext_lazy("allocation", "kind"), max_length=16, choices=PlanKind.choices)
     state = models.CharField(_("state"), max_length=16, choices=PlanState.choices, default=PlanState.PROPOSED)
     title = models.CharField(_("title"), max_length=200)
     params = models.JSONField(_("parameters"))
@@ -156,7 +157,7 @@ class WeightSuggestion(models.Model):
     cycle = models.ForeignKey("cycles.Cycle", models.CASCADE, related_name="weight_suggestions",
                               verbose_name=_("cycle"))
     scheme = models.ForeignKey("schemes.Scheme", models.CASCADE, related_name="+", verbose_name=_("scheme"))
-    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    method = models.CharField(pgettext_lazy("weights", "method"), max_length=8, choices=Method.choices)
     group = models.CharField(_("group"), max_length=64, blank=True)
     rows = models.JSONField(_("proposed weights"))
     consistency = models.FloatField(_("consistency ratio"), null=True, blank=True)

@@ -8,12 +8,13 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jixiao.cycles.models import Cycle
 from jixiao.outcomes.choices import PlanKind, PlanState
 from jixiao.outcomes.models import Plan
 from jixiao.outcomes.reportfiles import Chart, Part, Report, Table
-from jixiao.outcomes.reports.fairness import Check, fairness_checks
+from jixiao.outcomes.reports.fairness import Check, fairness_checks, population
 from jixiao.outcomes.reports.tables import plan_table
 from jixiao.outcomes.services.common import Past, grade_names, history
 from jixiao.results.models import Result
@@ -31,11 +32,10 @@ def _formats(formats: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _overview(cycle: Cycle, results: list[Result], grades: list[str]) -> Part:
-    label = category_label(cycle)
     counts = Counter(r.grade for r in results)
     by_pop: dict[str, Counter[str]] = defaultdict(Counter)
     for r in results:
-        by_pop[label(r.subject.category)][r.grade] += 1
+        by_pop[population(cycle, r.subject.category)][r.grade] += 1
     pops = sorted(by_pop)
     shares = "，".join(f"{g} {counts.get(g, 0)} 个（{100 * counts.get(g, 0) / len(results):.2f}%）" for g in grades
                       if results) if results else ""
@@ -49,7 +49,7 @@ def _overview(cycle: Cycle, results: list[Result], grades: list[str]) -> Part:
     ]
     chart = Chart("stacked", tuple(pops), tuple((g, tuple(float(by_pop[p].get(g, 0)) for p in pops)) for g in grades),
                   title=_("Grades by category"), unit=_("subjects"))
-    table = Table((_("category"), *grades, _("total")),
+    table = Table((_("category"), *grades, pgettext("sum row", "total")),
                   tuple((p, *[by_pop[p].get(g, 0) for g in grades], sum(by_pop[p].values())) for p in pops),
                   ("text", *["int"] * (len(grades) + 1)))
     return Part(title=_("Overview"), sheet="总览", paragraphs=tuple(paragraphs), table=table, charts=(chart,))

@@ -51,7 +51,8 @@ def _columns(kind: str, states: dict[int, str], label: Callable[[str], str]) -> 
                 (_("years in a row"), lambda r: r["count"], "int"),
                 (_("years"), lambda r: "、".join(str(y) for y in r["years"]), "text")]
     if kind == PlanKind.UNQUALIFIED:
-        return [rank, code, name, category, total, grade, (_("measure"), lambda r: r["measure"], "text")]
+        return [rank, code, name, category, total, grade,
+                (pgettext("allocation", "measure"), lambda r: r["measure"], "text")]
     return [code, name, (_("project code"), lambda r: r["project"], "text"),
             (_("project"), lambda r: r["project_name"], "text"), (_("budget (yuan)"), lambda r: r["amount"], "yuan"),
             (_("evaluation score"), lambda r: r["score"], "number"),

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jixiao.audit.services import record_event
 from jixiao.core.choices import Action
@@ -198,7 +199,7 @@ def _unqualified(cycle: Cycle, rows: list[Row], params: dict[str, Any]) -> tuple
         raise OutcomeInputError(field=_("grades listed"), problem=_("choose grades of the scheme"))
     measure = str(params.get("measure", "")).strip()
     if not measure:
-        raise OutcomeInputError(field=_("measure"), problem=_("say what follows for those listed"))
+        raise OutcomeInputError(field=pgettext("allocation", "measure"), problem=_("say what follows for those listed"))
     out = [{**_base(r), "flags": r.flags, "measure": measure} for r in rows if r.grade in chosen]
     return out, {"listed": len(out)}
 
@@ -254,7 +255,7 @@ def do_propose_plan(cycle: Cycle, kind: str, params: dict[str, Any], *, actor: A
         Plan.objects.check_create(actor)
         cycle = Cycle.objects.get_for(actor, Action.VIEW, pk=cycle.pk)
         if kind not in KINDS:
-            raise OutcomeInputError(field=_("kind"), problem=_("not a kind of allocation"))
+            raise OutcomeInputError(field=pgettext("allocation", "kind"), problem=_("not a kind of allocation"))
         rows = _results(cycle)
         assert cycle.computed_at is not None  # _results refused a cycle without results
         out, totals = KINDS[PlanKind(kind)](cycle, rows, dict(params))

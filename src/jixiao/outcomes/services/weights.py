@@ -16,6 +16,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from jixiao.audit.services import record_event
 from jixiao.collection.models import Value
@@ -106,7 +107,7 @@ def _save(cycle: Cycle, method: str, rows: list[dict[str, Any]], notes: list[str
 def do_suggest_weights(cycle: Cycle, method: str, *, actor: Any) -> WeightSuggestion:
     """Entropy or CRITIC weights from the cycle's values, as a proposal."""
     if method not in (Method.ENTROPY, Method.CRITIC):
-        raise OutcomeInputError(field=_("method"), problem=_("entropy or CRITIC"))
+        raise OutcomeInputError(field=pgettext("weights", "method"), problem=_("entropy or CRITIC"))
     with transaction.atomic():
         WeightSuggestion.objects.check_create(actor)
         cycle = Cycle.objects.get_for(actor, Action.VIEW, pk=cycle.pk)
