@@ -91,6 +91,8 @@ def test_workbook_sheets_frozen_filtered_formatted() -> None:
     assert ws.cell(total, 5).value == 246913600
     assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width  # long names, counted two a character
     assert ws.column_dimensions["C"].width >= 20
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == f"${header}:${header}"
 
 
 @pytest.mark.parametrize("name", ["", "a" * 32, "结果[1]", "a/b", "总览"])

@@ -460,6 +460,12 @@ def _sheet(wb: Any, part: Part) -> None:
             _put(ws, last + 1, j, v, formats[j - 1]).font = Font(bold=True)
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = min(w, 60)
+    # Printed as offices print: landscape A4, the columns on one page wide, the header row on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{header}:{header}"
 
 
 def render_xlsx(report: Report) -> bytes:

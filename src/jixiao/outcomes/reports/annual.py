@@ -19,7 +19,7 @@ from jixiao.outcomes.reports.tables import plan_table
 from jixiao.outcomes.services.common import Past, grade_names, history
 from jixiao.results.models import Result
 from jixiao.review.models import Appeal, Correction
-from jixiao.web.helpers import category_label, flags_text, local_text
+from jixiao.web.helpers import flags_text, local_text
 
 #: Sheet names of the allocations, one per kind (Excel allows 31 characters).
 SHEETS = {PlanKind.BONUS: "奖金分配", PlanKind.BUDGET: "预算调整", PlanKind.HONOUR: "评优表彰",
@@ -56,8 +56,7 @@ def _overview(cycle: Cycle, results: list[Result], grades: list[str]) -> Part:
 
 
 def _results(cycle: Cycle, results: list[Result]) -> Part:
-    label = category_label(cycle)
-    rows = tuple((label(r.subject.category), r.rank, r.subject.code, r.subject.name, r.total, r.grade,
+    rows = tuple((population(cycle, r.subject.category), r.rank, r.subject.code, r.subject.name, r.total, r.grade,
                   flags_text(r.flags)) for r in results)
     return Part(title=_("Results"), sheet="考核结果", table=Table(
         (_("category"), _("rank"), _("code"), _("name"), _("total"), _("grade"), _("notes")), rows,
