@@ -163,3 +163,40 @@ def test_allocate_splits_a_score_output_to_the_yuan(tmp_path: Path) -> None:
                  "--out", str(tmp_path / "no.csv"))
     assert odd.returncode == 2
     assert "whole number of yuan" in odd.stderr
+
+
+def test_the_reserve_pool_counts_the_unbroken_run_ending_this_year() -> None:
+    from jixiao.engine.allocation import consecutive
+
+    best = {"优秀"}
+    # 2021-2023 优秀, 2024 称职, 2025 优秀: the run ending in 2025 is 2025 alone.
+    assert consecutive({2021: "优秀", 2022: "优秀", 2023: "优秀", 2024: "称职", 2025: "优秀"}, best, 2025) == [2025]
+    # 2023, 2024, 2025 优秀: three years, listed oldest first.
+    assert consecutive({2022: "称职", 2023: "优秀", 2024: "优秀", 2025: "优秀"}, best, 2025) == [2023, 2024, 2025]
+    # A year without a result breaks the run (2024 missing), as does this year's own grade.
+    assert consecutive({2023: "优秀", 2025: "优秀"}, best, 2025) == [2025]
+    assert consecutive({2023: "优秀", 2024: "优秀", 2025: "称职"}, best, 2025) == []
+    # Several grades can count.
+    assert consecutive({2024: "良好", 2025: "优秀"}, {"优秀", "良好"}, 2025) == [2024, 2025]
+
+
+def test_budget_changes_half_up_and_honours_by_rank() -> None:
+    from jixiao.engine.allocation import budget_change, honoured, part_rating, round_half_up
+
+    # 1,234,567 x -10 % = -123,456.7 -> -123,457; 1,000,005 x -10 % = -100,000.5 -> -100,001 (away from zero);
+    # 2,000,010 x +2.5 % = 50,000.25 -> 50,000.
+    assert budget_change(1_234_567, Fraction(-10)) == -123_457
+    assert budget_change(1_000_005, Fraction(-10)) == -100_001
+    assert budget_change(2_000_010, Fraction(5, 2)) == 50_000
+    assert round_half_up(Fraction(5, 2)) == 3
+    assert round_half_up(Fraction(-5, 2)) == -3
+    rows = [("a", "A", 1, "优秀"), ("b", "A", 2, "优秀"), ("c", "A", 2, "优秀"), ("d", "A", 4, "良好"),
+            ("e", "B", 1, "良好")]
+    assert honoured(rows, {"优秀"}, 2) == ["a", "b", "c"]  # the tie at rank 2 is honoured whole
+    assert honoured(rows, {"优秀", "良好"}, 1) == ["a", "e"]
+    assert honoured(rows, {"良好"}, None) == ["d", "e"]
+    assert [part_rating(s) for s in (100, 85, 84.999, 70, 69.9, 50, 49.99, 0, None)] == [
+        "effective", "effective", "moderately_effective", "moderately_effective", "adequate", "adequate",
+        "ineffective", "ineffective", "not_demonstrated"]
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        part_rating(101)
