@@ -148,3 +148,21 @@ def test_fairness_page_and_the_annual_report(world: Any) -> None:
     assert book.sheetnames[:3] == ["总览", "考核结果", "指标得分"]
     assert client.get("/app/outcomes/cycle/2025/report.doc").status_code == 404
     assert client_for(world, "operator_a").get("/app/outcomes/cycle/2025/report.pdf").status_code == 404
+
+
+def test_a_unit_whose_cut_waits_is_asked_for_its_plan(world: Any, tmp_path: Path) -> None:
+    from jixiao.outcomes.services.files import do_import_budgets
+
+    from .conftest import write_csv
+
+    admin = world.personas["admin"]
+    do_import_budgets(world.published, write_csv(tmp_path / "b.csv", [["unit", "project", "name", "amount"],
+                                                                      ["B", "B-P1", "后勤", "1000000"]]), actor=admin)
+    plan = do_propose_plan(world.published, "budget", {"percents": "合格=-10", "cut_waits_for_plan": True},
+                           actor=admin)
+    do_confirm_plan(plan, actor=admin)
+    page = client_for(world, "operator_b").get("/app/outcomes/").content.decode()
+    assert 'href="/app/outcomes/cycle/2025/improvement/B/"' in page
+    assert "-100000" in page  # B's cut, waiting
+    other = client_for(world, "operator_a").get("/app/outcomes/").content.decode()
+    assert "/improvement/" not in other  # A has no project budget, so no cut waits for it

@@ -49,6 +49,7 @@ from jixiao.outcomes.services.plans import (
     read_headcounts,
 )
 from jixiao.outcomes.views.common import cycle_for, office, run_form, saved
+from jixiao.results.models import Result
 from jixiao.web.exports import XLSX
 from jixiao.web.helpers import get_cycle, local_text, web_login_required
 
@@ -91,7 +92,7 @@ def _cycle_page(request: HttpRequest, cycle: Cycle, forms_: dict[str, forms.Form
     plans_in = list(ImprovementPlan.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
                     .select_related("subject"))
     ctx = {"cycle": cycle, "tab": "outcomes", "kinds": by_kind, "open_kind": open_kind, "office": office(user),
-           "results": len(result_rows(cycle)) if cycle.computed_at else 0, "budgets": budgets,
+           "results": Result.objects.filter(cycle=cycle).count(), "budgets": budgets,
            "budget_form": budget_form or FileForm(prefix="budgets"), "improvement": plans_in,
            "person": cycle.subject_kind == SubjectKind.PERSON}
     return render(request, "outcomes/cycle.html", ctx, status=status)
@@ -117,9 +118,10 @@ def index(request: HttpRequest) -> HttpResponse:
         mine = [(p, plan_rows_for(user, p)) for p in plans]
     subjects = []
     if role == Role.OPERATOR:
-        subjects = list(Subject.objects.restrict(user, Action.VIEW).filter(
-            unit_id__in=unit_scope(user), person__isnull=True, cycle__plans__state=PlanState.CONFIRMED,
-            cycle__plans__kind=PlanKind.BUDGET).select_related("cycle").distinct())
+        # The user's units whose budget cut in a confirmed allocation waits for their improvement plan.
+        waiting = {r["subject"] for p, rows in mine if p.kind == PlanKind.BUDGET for r in rows if r.get("waits")}
+        subjects = list(Subject.objects.restrict(user, Action.VIEW).filter(pk__in=waiting, unit_id__in=unit_scope(user))
+                        .select_related("cycle"))
     improvement = list(ImprovementPlan.objects.restrict(user, Action.VIEW).select_related("subject", "cycle")[:200])
     return render(request, "outcomes/index.html", {"cycles": cycles, "plans": plans, "mine": mine,
                                                    "subjects": subjects, "improvement": improvement,
