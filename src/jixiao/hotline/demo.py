@@ -119,7 +119,7 @@ def load_demo_hotline(cycle: Cycle, skills: dict[str, float], office: Any) -> No
     for k, start in enumerate(range(0, pushed.height, 2000)):
         do_push_tickets(pushed.slice(start, 2000), system=system, batch=f"2026-11-{k + 1:03}")
     _rules(office)
-    do_train_classifier(actor=office, folds=3, limit=30_000)
+    do_train_classifier(actor=office, folds=2, limit=20_000)  # the demo loads in about a minute
     do_classify_tickets(actor=office)
     for indicator, measure in FEED.items():
         do_set_feed(cycle, indicator, measure, date(2026, 1, 1), date(2026, 11, 30), actor=office)
