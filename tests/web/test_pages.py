@@ -4,6 +4,7 @@ role may not see is a 404, the same as what does not exist; writes go through th
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -207,8 +208,33 @@ def test_the_language_switches_to_english(world: Any, client_as: Any) -> None:
     assert "Assessment cycles" in page
 
 
-def test_the_plotly_script_is_served_from_the_wheel(world: Any, client_as: Any) -> None:
+def test_the_chart_script_is_plotlys_cartesian_bundle_from_the_repository(world: Any, client_as: Any) -> None:
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    assert finders.find("web/vendor/plotly.min.js").endswith("plotly.min.js")
+    found = finders.find("web/vendor/plotly-cartesian.min.js")
+    assert found
+    head = Path(found).read_text(encoding="utf-8")[:200]
+    assert "plotly.js (cartesian - minified) v4." in head  # the partial bundle, not the full one
     assert finders.find("django_htmx/htmx-2.min.js")
+    page = client_as(world, "admin").get("/app/cycles/2026/").content.decode()
+    assert "/static/web/vendor/plotly-cartesian.min." in page  # hashed once collected
+
+
+def test_collected_static_files_have_hashed_names_and_are_cached_for_a_year(world: Any, client_as: Any,
+                                                                              settings: Any, tmp_path: Any) -> None:
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path / "static"  # the static storage is set up again for the new root
+    call_command("collectstatic", "--noinput", verbosity=0)
+    page = client_as(world, "admin").get("/app/cycles/2026/").content.decode()
+    hashed = re.search(r"/static/(web/vendor/plotly-cartesian\.min\.[0-9a-f]{12}\.js)", page)
+    assert hashed, "the page names the chart script by its hashed name"
+    served = Client().get(f"/static/{hashed.group(1)}", HTTP_ACCEPT_ENCODING="gzip")
+    served.close()  # the file whitenoise opened
+    assert served.status_code == 200
+    assert "immutable" in served["Cache-Control"]
+    assert "max-age=315360000" in served["Cache-Control"]
+    assert served["Content-Encoding"] == "gzip"

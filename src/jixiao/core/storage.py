@@ -8,6 +8,7 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils.deconstruct import deconstructible
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
 @deconstructible
@@ -25,3 +26,16 @@ class PrivateStorage(FileSystemStorage):
 
 
 private_storage = PrivateStorage()
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]  # whitenoise is untyped
+    """Static files under hashed names (``web.3f2a….css``) with gzip copies, which whitenoise serves with a
+    year-long, immutable Cache-Control: a browser never asks again, and a changed file has a new name. Before
+    ``collectstatic`` has run (the tests, a first ``runserver``) a file has no hashed copy yet: its own name is
+    used, and the static files finders serve it."""
+
+    def stored_name(self, name: str) -> str:
+        try:
+            return str(super().stored_name(name))
+        except ValueError:  # not collected: neither in the manifest nor in STATIC_ROOT to be hashed
+            return name
