@@ -41,28 +41,24 @@ class PlanQuerySet(RestrictedQuerySet):
         return self.none()
 
 
-class ImprovementQuerySet(RestrictedQuerySet):
+class _UnitRowsQuerySet(RestrictedQuerySet):
+    """Rows of one unit each (``subject``): the office and auditors see all, a unit's users their units' rows."""
+
+    def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
+        seen = _office_or_auditor(self, user, action)
+        if seen is not None:
+            return seen
+        if role_of(user) in (Role.OPERATOR, Role.LEADER) and action == Action.VIEW:
+            return self.filter(subject__unit_id__in=unit_scope(user))
+        return self.none()
+
+
+class ImprovementQuerySet(_UnitRowsQuerySet):
     what = _("improvement plan")
 
-    def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
-        seen = _office_or_auditor(self, user, action)
-        if seen is not None:
-            return seen
-        if role_of(user) in (Role.OPERATOR, Role.LEADER) and action == Action.VIEW:
-            return self.filter(subject__unit_id__in=unit_scope(user))
-        return self.none()
 
-
-class BudgetLineQuerySet(RestrictedQuerySet):
+class BudgetLineQuerySet(_UnitRowsQuerySet):
     what = _("project budget")
-
-    def _restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
-        seen = _office_or_auditor(self, user, action)
-        if seen is not None:
-            return seen
-        if role_of(user) in (Role.OPERATOR, Role.LEADER) and action == Action.VIEW:
-            return self.filter(subject__unit_id__in=unit_scope(user))
-        return self.none()
 
 
 class HistoryQuerySet(RestrictedQuerySet):
