@@ -3,6 +3,8 @@ back office."""
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from jixiao.api import api
 from jixiao.core.views import healthz
@@ -28,5 +30,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch carries no CSRF token, so that a public page is the same for every visitor and a proxy
+    # may keep it (``web.pagecache``); choosing the language of one's own pages gives a forged request nothing.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]

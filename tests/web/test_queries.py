@@ -11,7 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from jixiao.accounts.choices import Role
 from jixiao.accounts.services import do_create_user
 
-MAX_OVERVIEW, MAX_SCORECARD = 12, 12
+MAX_OVERVIEW, MAX_SCORECARD = 13, 13
+#: A page asked for again with no write in between comes from the page cache: session, user, cycle (and subject),
+#: the data's version, the unread count.
+MAX_KEPT = 6
 
 
 def _count(client: Client, url: str) -> int:
@@ -32,7 +35,9 @@ def test_query_counts_do_not_grow_with_the_number_of_units(db: Any, django_asser
                               _count(client, f"/app/cycles/{cycle.code}/units/{first.code}/"),
                               _count(client, f"/app/cycles/{cycle.code}/results/"))
     assert counts[small.code] == counts[big.code]
-    with django_assert_max_num_queries(MAX_OVERVIEW):
-        client.get(f"/app/cycles/{big.code}/")
+    assert max(counts[big.code][:2]) <= max(MAX_OVERVIEW, MAX_SCORECARD)
     with django_assert_max_num_queries(MAX_SCORECARD):
-        client.get(f"/app/cycles/{big.code}/units/L-001/")
+        client.get(f"/app/cycles/{big.code}/units/L-001/")  # not asked for before: made
+    for url in (f"/app/cycles/{big.code}/", f"/app/cycles/{big.code}/units/L-001/"):
+        with django_assert_max_num_queries(MAX_KEPT):
+            client.get(url)

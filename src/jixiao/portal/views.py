@@ -12,6 +12,9 @@ any grade its total alone would not give (the engine's flags).
 The rectification progress (整改进展) of a cycle is public while the cycle is still open (monitoring happens
 during the year): the orders the office issued as public, by state and with their dates only (never the finding,
 the plan or a file), as ``Order.objects.restrict(PUBLIC, view)`` gives them.
+
+Every page here is the same for every visitor who is not signed in: ``public_page`` keeps it per version of the
+data and language, with an ETag and ``Cache-Control: public`` so that a proxy may keep it as well.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.web import charts
 from jixiao.web.helpers import engine_lang, exported, figure, grade_css, local_text, paginate, search_text
+from jixiao.web.pagecache import public_page
 from jixiao.web.tables import Badge, Link, Table
 
 PUBLIC = AnonymousUser()
@@ -53,6 +57,7 @@ def _cycle(code: str) -> Cycle:
 
 
 @require_GET
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     """The published cycles."""
     qs = Cycle.objects.restrict(PUBLIC, Action.VIEW).select_related("scheme")
@@ -85,6 +90,7 @@ PUBLIC_ORDER_STATES = {OrderState.ISSUED: "yellow", OrderState.ACKNOWLEDGED: "ye
 
 
 @require_GET
+@public_page
 def rectification(request: HttpRequest, code: str) -> HttpResponse:
     """The rectification progress (整改进展) of a cycle, open or published: the public orders by state, and each
     with its unit, indicator, dates and state, the overdue marked. A cycle without public orders is a 404."""
@@ -122,6 +128,7 @@ def rectification(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def cycle(request: HttpRequest, code: str) -> HttpResponse:
     """A published cycle: grades against the quotas and the ranking by category, searchable."""
     cyc = _cycle(code)
@@ -211,6 +218,7 @@ def _composition(made: Breakdown | None, scheme: Any, lang: str) -> list[dict[st
 
 
 @require_GET
+@public_page
 def unit(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     """A unit in a published cycle: total, rank, grade, how the total adds up and why the grade, points per
     first-level node, published history."""

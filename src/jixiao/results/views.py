@@ -42,6 +42,7 @@ from jixiao.web.helpers import (
     search_text,
     web_login_required,
 )
+from jixiao.web.pagecache import cached_body
 from jixiao.web.tables import Badge, Link, Table
 
 
@@ -98,9 +99,31 @@ def export_results(request: HttpRequest, cycle: Cycle, tables: dict[str, Callabl
 @require_GET
 def overview(request: HttpRequest, code: str) -> HttpResponse:
     """The office's overview of a cycle: progress, ranking by category, grades against quotas, heat map,
-    change against the last cycle."""
+    change against the last cycle. The body is made once per version of the data (``pagecache``)."""
+    cycle = get_cycle(request.user, code)
+    return _page(request, cycle, "results/overview.html", "results/_overview.html",
+                 functools.partial(_overview, request, cycle), {"cycle": cycle})
+
+
+def _page(request: HttpRequest, cycle: Cycle, template: str, body: str,
+          made: Callable[[], HttpResponse | dict[str, Any]], context: dict[str, Any]) -> HttpResponse:
+    """A result page: an export is made afresh; the page's body comes from ``cached_body``, built by ``made``."""
+    if request.GET.get("export"):
+        response = made()
+        if isinstance(response, HttpResponse):
+            return response
+
+    def build() -> dict[str, Any]:
+        out = made()
+        assert not isinstance(out, HttpResponse)  # no export asked, so no file
+        return out
+
+    return render(request, template, {**context, "body": cached_body(request, template, body, build)})
+
+
+def _overview(request: HttpRequest, cycle: Cycle) -> HttpResponse | dict[str, Any]:
+    """The overview's export when one is asked for, else the context of its body."""
     user = request.user
-    cycle = get_cycle(user, code)
     ov = reports.overview(user, cycle)
     scheme = cycle.scheme.engine
 
@@ -176,7 +199,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
     top_changes = changes()
     top_changes.rows = top_changes.rows[:5] + (top_changes.rows[-5:] if len(top_changes.rows) > 10 else
                                                top_changes.rows[5:])
-    return render(request, "results/overview.html", {
+    return {
         "cycle": cycle, "ov": ov, "role": role_of(user),
         "lowest": Table("progress", _("Least complete units"), full_progress.columns, full_progress.rows[:10],
                         numeric=full_progress.numeric),
@@ -187,7 +210,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
         "change_fig": figure(change_fig) if change_fig else None,
         "complete_pct": round(100 * ov.complete / ov.subjects) if ov.subjects else 0,
         "stale": stale_results(user, cycle) if ov.results else None,
-    })
+    }
 
 
 @web_login_required
@@ -234,9 +257,15 @@ def ranking(request: HttpRequest, code: str) -> HttpResponse:
 def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     """A unit's scorecard: total, rank, grade, each node with value, target, points and status, the
     explanation in words (loaded by htmx) and the history over cycles."""
+    cycle = get_cycle(request.user, code)
+    subj = get_subject(request.user, cycle, subject)
+    return _page(request, cycle, "results/scorecard.html", "results/_scorecard.html",
+                 functools.partial(_scorecard, request, cycle, subj), {"cycle": cycle, "subject": subj})
+
+
+def _scorecard(request: HttpRequest, cycle: Cycle, subj: Subject) -> HttpResponse | dict[str, Any]:
+    """The scorecard's export when one is asked for, else the context of its body."""
     user = request.user
-    cycle = get_cycle(user, code)
-    subj = get_subject(user, cycle, subject)
     card = reports.scorecard(user, subj, engine_lang())
     scheme = cycle.scheme.engine
 
@@ -270,13 +299,13 @@ def scorecard(request: HttpRequest, code: str, subject: str) -> HttpResponse:
     hist_fig = charts.line([c.name for c, *_rest in card.history], [t for _c, t, *_rest in card.history],
                            ytitle=_("total")) if len(card.history) > 1 else None
     can_enter = writable_subjects(user, "value").filter(pk=subj.pk).exists()
-    return render(request, "results/scorecard.html", {
+    return {
         "cycle": cycle, "subject": subj, "card": card, "nodes": nodes(), "history": history(),
         "grade_css": grade_css(scheme, card.result.grade) if card.result else "",
         "top_fig": figure(top_fig) if card.result and tops else None,
         "hist_fig": figure(hist_fig) if hist_fig else None, "can_enter": can_enter,
         "stale": stale_results(user, cycle) if card.result else None,
-    })
+    }
 
 
 @web_login_required

@@ -1,0 +1,79 @@
+"""The portal's pages are the same for every visitor who is not signed in, so a proxy may keep them: an ETag and
+``Cache-Control: public``, 304 while nothing changed, a new tag after any write, no CSRF token or cookie in them,
+each language kept apart; a signed-in visitor's page is private."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from jixiao.accounts.choices import Role
+from jixiao.accounts.services import do_create_user
+from jixiao.web.pagecache import PUBLIC_MAX_AGE
+
+
+def pages(world: Any) -> list[str]:
+    code = world.cycle.code
+    return ["/", f"/public/{code}/", f"/public/{code}/{world.veto}/", f"/public/{code}/?category=A&q=局"]
+
+
+def test_public_pages_carry_a_tag_and_may_be_kept_by_a_proxy(portal_world: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for url in pages(portal_world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == f"public, max-age={PUBLIC_MAX_AGE}", url
+        assert "Accept-Language" in response["Vary"]
+        assert "Cookie" in response["Vary"]
+        assert response["ETag"].startswith('"')
+        html = response.content.decode()
+        assert "csrfmiddlewaretoken" not in html, url
+        assert "X-CSRFToken" not in html, url
+        assert "csrftoken" not in response.cookies, url
+        again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert again["ETag"] == response["ETag"]
+
+
+def test_any_write_gives_a_new_tag_and_a_fresh_page(portal_world: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    url = "/"
+    tag = client.get(url)["ETag"]
+    do_create_user("someone", Role.AUDITOR, actor=None, password="a-password-1")  # any audited write
+    response = client.get(url, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 200
+    assert response["ETag"] != tag
+
+
+def test_each_language_is_kept_apart(portal_world: Any) -> None:
+    url = f"/public/{portal_world.cycle.code}/"
+    zh = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url)
+    en = Client(HTTP_ACCEPT_LANGUAGE="en").get(url)
+    assert zh["ETag"] != en["ETag"]
+    assert "排名" in zh.content.decode()
+    assert "Ranking" in en.content.decode()
+    assert "排名" not in en.content.decode()
+
+
+def test_the_language_switch_needs_no_token(portal_world: Any) -> None:
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+    assert "Published" in client.get("/").content.decode()
+
+
+def test_a_signed_in_visitors_page_is_private_and_not_shared(portal_world: Any) -> None:
+    url = f"/public/{portal_world.cycle.code}/"
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url)
+    user = do_create_user("viewer", Role.AUDITOR, actor=None, password="a-password-1")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    response = client.get(url)
+    assert "private" in response["Cache-Control"]
+    assert "ETag" not in response
+    assert "viewer" in response.content.decode()
+    assert "viewer" not in Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url).content.decode()
+    assert anonymous.status_code == 200
