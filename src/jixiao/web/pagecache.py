@@ -11,10 +11,10 @@ Two uses:
 - ``cached_body``: the body of a signed-in page (the office's overview, a scorecard), kept per user, language and
   full path. The shell around it (navigation, messages, the unread count) is made on each request, and the body's
   forms get the request's own CSRF token: the body is stored with a placeholder in its place.
-- ``public_page``: a portal view's whole response for visitors who are not signed in, kept per language and full
-  path, with an ``ETag`` and ``Cache-Control: public`` so that a proxy or the browser keeps it too (a conditional
-  request whose tag still matches gets 304 before the view runs). Signed-in visitors get the page made afresh and
-  marked private: it carries their name and forms.
+- ``public_page`` and ``PublicPageMiddleware``: a portal view's whole response for visitors with no session, kept
+  per language and full path and answered before the rest of the stack runs, with an ``ETag`` and
+  ``Cache-Control: public`` so that a proxy or the browser keeps it too (a conditional request whose tag still
+  matches gets 304). Signed-in visitors get the page made afresh and marked private: it carries their name.
 """
 
 from __future__ import annotations
@@ -24,11 +24,14 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
@@ -38,6 +41,8 @@ from jixiao.audit.models import AuditChainHead
 
 #: What a kept page is stored with instead of the request's CSRF token.
 CSRF_PLACEHOLDER = "csrf-placeholder-5d1c9a"
+#: The shape of what is kept; a change of shape changes every key, so a cache left from before is never misread.
+FORMAT = 2
 #: How long a kept page lives at most, seconds. A new write makes a new key at once; the limit bounds what depends
 #: on the clock alone (a data-entry window closing) and the memory of keys no longer asked for.
 BODY_SECONDS = 300
@@ -48,14 +53,16 @@ PUBLIC_MAX_AGE = 60
 
 def content_version() -> str:
     """The audit trail head's hash: changes with every committed write."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first()
-    return head or "empty"
+    with connection.cursor() as cursor:  # the ORM would take longer to build the query than the database to answer
+        cursor.execute(f"SELECT hash FROM {AuditChainHead._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return str(row[0]) if row else "empty"
 
 
 def _key(kind: str, request: HttpRequest, version: str, who: str) -> str:
     parts = (kind, version, who, translation.get_language() or "", timezone.get_current_timezone_name(),
              request.get_full_path(), "htmx" if request.headers.get("HX-Request") else "")
-    return f"page:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"page:{FORMAT}:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def cached_body(request: HttpRequest, name: str, template: str,
@@ -73,37 +80,76 @@ def cached_body(request: HttpRequest, name: str, template: str,
     return mark_safe(html)
 
 
-def _shareable(request: HttpRequest) -> bool:
-    return (request.method in ("GET", "HEAD") and not request.user.is_authenticated and "export" not in request.GET
-            and not len(messages.get_messages(request)))
-
-
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A portal view whose response is the same for every visitor who is not signed in: kept per version of the
-    data, language and path, with ``ETag`` and ``Cache-Control: public``. Only a 200 is kept."""
+    """Marks a portal view whose response is the same for every visitor who is not signed in:
+    ``PublicPageMiddleware`` keeps it and answers from it. A request the middleware did not take (a signed-in
+    visitor, a session or a message pending, an export) gets the view's own response marked private."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _shareable(request):
-            response = view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        if not getattr(request, "public_key", None):
             patch_cache_control(response, private=True, no_cache=True)
-            return response
-        key = _key("public", request, content_version(), "public")
+        return response
+
+    wrapped.public_page = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+class PublicPageMiddleware:
+    """Answers a public page (``public_page``) for a visitor with no session from the kept copy, before sessions,
+    sign-in, CSRF and the view: one query (the data's version) and one cache read. On a miss the page is made by
+    the whole stack and kept, with the headers the inner middleware gave it. Every such answer carries an ``ETag``
+    (a conditional request that still matches gets 304) and ``Cache-Control: public``, varying by language and
+    cookie. Sits first: a kept answer is replayed with every header the stack gave it when it was made (the security
+headers, the content security policy, the language); static files and other paths pass straight on."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._takes(request):
+            return self.get_response(request)
+        lang = translation.get_language_from_request(request)
+        with translation.override(lang):
+            key = _key("public", request, content_version(), "public")
+        request.public_key = key  # type: ignore[attr-defined]
         etag = quote_etag(key.rsplit(":", 1)[1][:32])
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-        else:
-            kept: tuple[bytes, str] | None = cache.get(key)
-            if kept is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.streaming or response.has_header("Content-Disposition"):
-                    return response
-                kept = (response.content, response["Content-Type"])
-                cache.set(key, kept, BODY_SECONDS)
-            response = HttpResponse(kept[0], content_type=kept[1])
+            return self._public(HttpResponseNotModified(), etag)
+        kept: tuple[bytes, list[tuple[str, str]]] | None = cache.get(key)
+        if kept is not None:
+            response = HttpResponse(kept[0])
+            for name, value in kept[1]:
+                response[name] = value
+            return self._public(response, etag)
+        response = self.get_response(request)
+        if response.status_code != 200 or response.streaming or response.has_header("Content-Disposition"):
+            return response
+        self._public(response, etag)
+        cache.set(key, (response.content, [(k, v) for k, v in response.items() if k not in DROPPED]),
+                  BODY_SECONDS)
+        return response
+
+    @staticmethod
+    def _takes(request: HttpRequest) -> bool:
+        if request.method not in ("GET", "HEAD") or "export" in request.GET:
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+            return False  # perhaps signed in, or a message to show once
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        return bool(getattr(match.func, "public_page", False))
+
+    @staticmethod
+    def _public(response: HttpResponse, etag: str) -> HttpResponse:
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
-    return wrapped
+
+#: Headers a kept page is not stored with: set afresh on each answer, or by the outer middleware.
+DROPPED = frozenset({"Set-Cookie", "Content-Length", "ETag", "Cache-Control", "Vary"})
