@@ -77,3 +77,29 @@ def test_a_signed_in_visitors_page_is_private_and_not_shared(portal_world: Any) 
     assert "viewer" in response.content.decode()
     assert "viewer" not in Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url).content.decode()
     assert anonymous.status_code == 200
+
+
+def test_a_kept_answer_has_every_header_the_made_one_had(portal_world: Any) -> None:
+    url = f"/public/{portal_world.cycle.code}/"
+    made = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url)
+    kept = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url)
+    assert kept.content == made.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Content-Language",
+                   "Content-Type", "ETag", "Cache-Control"):
+        assert kept[header] == made[header], header
+
+
+def test_what_is_not_a_published_page_is_never_kept(portal_world: Any) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    for _ in range(2):
+        missing = client.get("/public/NO-SUCH-CYCLE/")
+        assert missing.status_code == 404
+        assert "ETag" not in missing
+    export = client.get(f"/public/{portal_world.cycle.code}/?export=results")
+    assert export.status_code == 200
+    assert "ETag" not in export
+    assert "private" in export["Cache-Control"]
+    # A visitor with a message waiting (kept in a cookie) gets the page made for them, not the shared copy.
+    client.cookies["messages"] = "x"
+    with_message = client.get(f"/public/{portal_world.cycle.code}/")
+    assert "ETag" not in with_message
