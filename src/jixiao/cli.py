@@ -214,6 +214,11 @@ Run 'jixiao COMMAND --help' for a command's options.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # NumPy asks the kernel for huge pages for its large arrays. Where the kernel then compacts memory on the spot
+    # to find them (transparent huge pages with defrag "madvise", a common default), a fresh array of tens of
+    # megabytes can stall for as long as the scoring takes; the engine writes each of its arrays once and reads it
+    # a few times, which ordinary pages serve as well. Read when NumPy is first imported, so set before that.
+    os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)

@@ -59,10 +59,20 @@ def test_the_quick_paths_build_the_same_population_as_the_slow_ones(monkeypatch:
 def test_an_unknown_unit_among_many_is_named_by_its_row() -> None:
     units, values, ratings = world()
     values[10] = ("U99999", "RESP", 90.0)
-    values[20] = (" U00001", "RESP", 90.0)  # not stripped: read_table strips a file's cells, a frame is as given
+    values[20] = ("   ", "RESP", 90.0)
     found = problems(units, values, ratings)
     assert "values, row 12, column unit: unit 'U99999' is not in units" in found
-    assert "values, row 22, column unit: unit ' U00001' is not in units" in found
+    assert "values, row 22, column unit: the unit code is empty" in found
+
+
+def test_a_unit_code_with_spaces_around_it_is_found() -> None:
+    units, values, ratings = world()
+    values = [(f" {u}\t", i, v) if k % 7 == 0 else (u, i, v) for k, (u, i, v) in enumerate(values)]
+    scheme = scoring_md_scheme()
+    padded = build_population(scheme, units_frame(units), values_frame(values), ratings_frame(ratings))
+    plain = build_population(scheme, *(f(x) for f, x in ((units_frame, units), (values_frame, world()[1]),
+                                                           (ratings_frame, ratings))))
+    np.testing.assert_array_equal(padded.values, plain.values)
 
 
 @pytest.mark.parametrize(("row", "bad", "message"), [

@@ -80,11 +80,13 @@ def read_inputs(scheme: Scheme, units: str, values: str | None = None, ratings: 
     u = read_table(units, UNIT_COLUMNS)
     # Indicator codes are parsed straight into an enum (fast; a file with anything else is read as text
     # and checked). Unit codes are not: an enum of a million codes costs more to carry than one cast.
-    v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes={"indicator": list(scheme.value_codes)}) \
-        if values else None
+    # Unit codes are stripped where they are looked up, and only those not found as they are (``_locate``).
+    v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes={"indicator": list(scheme.value_codes)},
+                   unstripped=("unit",)) if values else None
     r = read_table(ratings, RATING_COLUMNS, numeric=("score",),
-                   codes={"indicator": [leaf.code for leaf in scheme.rating_leaves]}) if ratings else None
-    t = read_table(targets, TARGET_COLUMNS, numeric=("floor", "target")) if targets else None
+                   codes={"indicator": [leaf.code for leaf in scheme.rating_leaves]}, unstripped=("unit",)) \
+        if ratings else None
+    t = read_table(targets, TARGET_COLUMNS, numeric=("floor", "target"), unstripped=("unit",)) if targets else None
     labels = Labels(Path(units).name, Path(values).name if values else "values",
                     Path(ratings).name if ratings else "ratings", Path(targets).name if targets else "targets")
     return build_population(scheme, u, v, r, t, labels)
@@ -109,10 +111,14 @@ def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Serie
             return col.to_physical()  # already parsed against exactly these codes
         if col.dtype != pl.String:
             col = col.cast(pl.String)
-        return col.cast(enum, strict=False).to_physical()
+        return col.str.strip_chars().cast(enum, strict=False).to_physical()
     index = pl.LazyFrame({"_code": pl.Series(categories, dtype=pl.String)}).with_row_index("_at")
-    rows = pl.LazyFrame({"_code": col.cast(pl.String)})
-    return rows.join(index, on="_code", how="left", maintain_order="left").collect()["_at"]
+    text = col.cast(pl.String)
+    found = pl.LazyFrame({"_code": text}).join(index, on="_code", how="left", maintain_order="left").collect()["_at"]
+    if found.null_count() > text.null_count():  # a code not found as it is: perhaps with spaces around it
+        found = pl.LazyFrame({"_code": text.str.strip_chars()}).join(
+            index, on="_code", how="left", maintain_order="left").collect()["_at"]
+    return found
 
 
 def _bad(frame: pl.DataFrame, mask: np.ndarray | pl.Series) -> pl.DataFrame:
@@ -164,7 +170,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         if u.null_count():
             bad_u = _bad(frame, u.is_null())
             out.rows(label, "unit", bad_u,
-                     (f"unit {c!r} is not in {labels.units}" if c else "the unit code is empty"
+                     (f"unit {c.strip()!r} is not in {labels.units}" if c and c.strip() else "the unit code is empty"
                       for c in bad_u["unit"].cast(pl.String).head(MAX_LISTED).to_list()))
         if i.null_count():
             bad_i = _bad(frame, i.is_null() & u.is_not_null())

@@ -25,13 +25,17 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_table(path: str | Path, columns: Sequence[str], numeric: Sequence[str] = (),
-               codes: Mapping[str, Sequence[str]] | None = None) -> pl.DataFrame:
+               codes: Mapping[str, Sequence[str]] | None = None, unstripped: Sequence[str] = ()) -> pl.DataFrame:
     """Read ``path`` and return its ``columns`` (codes as text, ``numeric`` ones as numbers) and ``_row``.
 
     ``codes`` names columns whose cells should all be one of the given codes (the units of the units
     file, the indicators of the scheme). A CSV whose cells all match is read straight into Polars
     ``Enum`` columns, which is much faster and smaller than text; any other file comes back as text,
     and the caller finds and names the cells that do not match.
+
+    Text cells come back stripped of surrounding spaces, except in the ``unstripped`` columns: a caller
+    that looks every cell of such a column up (a million unit codes) strips only the cells it does not
+    find, rather than every cell first. A row whose cells are all empty or spaces is dropped either way.
     """
     p = Path(path)
     label = p.name
@@ -47,7 +51,7 @@ def read_table(path: str | Path, columns: Sequence[str], numeric: Sequence[str] 
     else:
         raise InputError([InputProblem(label, None, None,
                                        f"unsupported file type {p.suffix!r}; use .csv (UTF-8) or .xlsx")])
-    return _finish(frame, label, columns, numeric)
+    return _finish(frame, label, columns, numeric, unstripped)
 
 
 def _header_map(label: str, header: Sequence[str], columns: Sequence[str]) -> dict[str, str]:
@@ -209,16 +213,25 @@ def _cell_text(v: object, is_pct: bool) -> str | None:
     return str(v)
 
 
-def _finish(frame: pl.DataFrame, label: str, columns: Sequence[str], numeric: Sequence[str]) -> pl.DataFrame:
+def _finish(frame: pl.DataFrame, label: str, columns: Sequence[str], numeric: Sequence[str],
+            unstripped: Sequence[str] = ()) -> pl.DataFrame:
     frame = frame.with_row_index(ROW, offset=2)
     text_cols = [c for c in columns if c not in numeric and frame.schema[c] == pl.String]
-    if text_cols:
-        frame = frame.with_columns(pl.col(c).str.strip_chars() for c in text_cols)
-    # Rows with every cell empty (a spreadsheet's blank lines) carry nothing: drop them.
-    blank = pl.all_horizontal([pl.col(c).is_null() if frame.schema[c] != pl.String
-                               else pl.col(c).is_null() | (pl.col(c) == "") for c in columns if c not in numeric])
-    if numeric:
-        blank = blank & pl.all_horizontal(pl.col(c).is_null() for c in numeric)
+    if stripped := [c for c in text_cols if c not in unstripped]:
+        frame = frame.with_columns(pl.col(c).str.strip_chars() for c in stripped)
+
+    # Rows with every cell empty (a spreadsheet's blank lines) carry nothing: drop them. An unstripped column's
+    # cells are looked at (stripped) only on rows whose other cells are all empty.
+    def empty(c: str) -> pl.Expr:
+        if frame.schema[c] != pl.String:
+            return pl.col(c).is_null()
+        return pl.col(c).is_null() | ((pl.col(c).str.strip_chars() if c in unstripped else pl.col(c)) == "")
+
+    kept = [c for c in columns if c not in unstripped]
+    others = pl.all_horizontal([empty(c) for c in kept]) if kept else pl.lit(True)
+    if not frame.select(others.any()).item():
+        return frame
+    blank = pl.all_horizontal([empty(c) for c in columns])
     if frame.select(blank.any()).item():
         frame = frame.filter(~blank)
     return frame
