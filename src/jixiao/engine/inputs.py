@@ -441,7 +441,9 @@ def _check_ratings(scheme: Scheme, frame: pl.DataFrame, i: pl.Series, label: str
 def _aggregate_ratings(scheme: Scheme, ui: np.ndarray, ii: np.ndarray, gi: np.ndarray, score: np.ndarray,
                        n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Per unit, indicator and rater group: drop the ``trim`` highest and ``trim`` lowest ratings when
-    the group has more than 2 x trim, and take the mean. One grouped pass, no sort, for trim <= 1."""
+    the group has more than 2 x trim, and take the mean. The groups are numbered densely (unit x group), so
+    for trim <= 1 sums, counts, lows and highs are one pass each over an array of all the groups, with no
+    hashing and no sort; a larger trim is rare and goes through a grouped aggregation."""
     means: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
     for idx, leaf in enumerate(scheme.rating_leaves):
@@ -450,25 +452,36 @@ def _aggregate_ratings(scheme: Scheme, ui: np.ndarray, ii: np.ndarray, gi: np.nd
         t, ng = rule.trim, len(rule.groups)
         mine = ii == idx
         key = ui[mine] * ng + gi[mine]
-        frame = pl.DataFrame({"k": key, "s": score[mine]})
-        aggs = [pl.col("s").sum().alias("sum"), pl.len().alias("n")]
-        if t == 1:
-            aggs += [pl.col("s").min().alias("low"), pl.col("s").max().alias("high")]
-        elif t > 1:
-            aggs += [pl.col("s").bottom_k(t).sum().alias("low"), pl.col("s").top_k(t).sum().alias("high")]
-        agg = frame.group_by("k").agg(aggs)
-        k = agg["k"].to_numpy()
-        total, cnt = agg["sum"].to_numpy(), agg["n"].to_numpy().astype(np.int64)
-        if t > 0:
-            trimmed = cnt > 2 * t
-            total = np.where(trimmed, total - agg["low"].to_numpy() - agg["high"].to_numpy(), total)
-            kept = np.where(trimmed, cnt - 2 * t, cnt)
+        s = score[mine]
+        size = n * ng
+        if t <= 1:
+            cnt = np.bincount(key, minlength=size).astype(np.int64)
+            total = np.bincount(key, weights=s, minlength=size)
+            if t == 1:
+                low, high = np.full(size, np.inf), np.full(size, -np.inf)
+                np.minimum.at(low, key, s)
+                np.maximum.at(high, key, s)
+                trimmed = cnt > 2
+                with np.errstate(invalid="ignore"):  # a group with no rating: inf - inf, not taken
+                    total = np.where(trimmed, total - low - high, total)
+                cnt_kept = np.where(trimmed, cnt - 2, cnt)
+            else:
+                cnt_kept = cnt
+            with np.errstate(invalid="ignore", divide="ignore"):
+                m = np.where(cnt > 0, total / cnt_kept, np.nan)
+            c = cnt
         else:
-            kept = cnt
-        m = np.full(n * ng, np.nan)
-        c = np.zeros(n * ng, dtype=np.int64)
-        m[k] = total / kept
-        c[k] = cnt
+            agg = pl.DataFrame({"k": key, "s": s}).group_by("k").agg(
+                pl.col("s").sum().alias("sum"), pl.len().alias("n"), pl.col("s").bottom_k(t).sum().alias("low"),
+                pl.col("s").top_k(t).sum().alias("high"))
+            k = agg["k"].to_numpy()
+            total, got = agg["sum"].to_numpy(), agg["n"].to_numpy().astype(np.int64)
+            trimmed = got > 2 * t
+            total = np.where(trimmed, total - agg["low"].to_numpy() - agg["high"].to_numpy(), total)
+            m = np.full(size, np.nan)
+            c = np.zeros(size, dtype=np.int64)
+            m[k] = total / np.where(trimmed, got - 2 * t, got)
+            c[k] = got
         m2, c2 = m.reshape(n, ng), c.reshape(n, ng)
         # Under ``anonymity.below: exclude`` an anonymous group with fewer than k ratings is left out of the score.
         m2[excluded(rule.group_names, c2, scheme.anonymity)] = np.nan
