@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from jixiao.engine.anonymity import Anonymity
@@ -183,7 +184,8 @@ class Grade:
 
 @dataclass(frozen=True)
 class Scheme:
-    """A whole assessment scheme (考核方案), validated. Build it with ``parse_scheme``."""
+    """A whole assessment scheme (考核方案), validated. Build it with ``parse_scheme``. Its derived lists (nodes,
+    leaves, codes) are worked out once and kept: a scheme never changes."""
 
     id: str
     name: str
@@ -198,36 +200,37 @@ class Scheme:
     veto: Veto = field(default_factory=Veto)
     anonymity: Anonymity = field(default_factory=Anonymity)
 
-    @property
+    @cached_property
     def nodes(self) -> tuple[Node, ...]:
         """Every node in tree order (pre-order: a group before its children)."""
         return tuple(_walk(self.tree))
 
-    @property
+    @cached_property
     def leaves(self) -> tuple[Node, ...]:
         """The indicators, in tree order."""
         return tuple(n for n in _walk(self.tree) if n.is_leaf)
 
-    @property
+    @cached_property
     def measured_leaves(self) -> tuple[Node, ...]:
         """Indicators whose value comes from the values file (every rule but ``rating``)."""
         return tuple(n for n in self.leaves if n.rule is not None and n.rule.type != "rating")
 
-    @property
+    @cached_property
     def rating_leaves(self) -> tuple[Node, ...]:
         return tuple(n for n in self.leaves if n.rule is not None and n.rule.type == "rating")
 
-    @property
+    @cached_property
     def value_codes(self) -> tuple[str, ...]:
         """Codes a values file may name: measured indicators, then bonus, penalty and veto items."""
         return (tuple(n.code for n in self.measured_leaves) + self.bonus.codes + self.penalty.codes
                 + self.veto.codes)
 
+    @cached_property
+    def _by_code(self) -> dict[str, Node]:
+        return {n.code: n for n in self.nodes}
+
     def node(self, code: str) -> Node:
-        for n in _walk(self.tree):
-            if n.code == code:
-                return n
-        raise KeyError(code)
+        return self._by_code[code]
 
     def item_name(self, code: str) -> str:
         """A readable name for a node, bonus, penalty or veto code."""
