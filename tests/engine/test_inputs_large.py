@@ -39,12 +39,19 @@ def problems(units: list[tuple[str, str, str]], values: list[tuple[str, str, flo
     return [str(item) for item in caught.value.items]
 
 
-def test_the_quick_paths_build_the_same_population_as_the_slow_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_the_quick_paths_build_the_same_population_as_the_slow_ones(monkeypatch: pytest.MonkeyPatch,
+                                                                     shuffled: bool) -> None:
     units, values, ratings = world()
     scheme = scoring_md_scheme()
-    # Rows in no particular order: a file need not be sorted by unit.
-    order = np.random.default_rng(1).permutation(len(values))
-    frame = values_frame([values[k] for k in order])
+    # Unit by unit in the units' order (each unit's runs of rows: no lookup), or in no particular order (a join).
+    if shuffled:
+        order = np.random.default_rng(1).permutation(len(values))
+        values = [values[k] for k in order]
+    else:
+        assert engine_inputs._in_units_order(pl.Series([u for u, _i, _v in values]), [u for u, *_ in units]) \
+            is not None
+    frame = values_frame(values)
     quick = build_population(scheme, units_frame(units), frame, ratings_frame(ratings))
     monkeypatch.setattr(engine_inputs, "JOIN_FROM", 10**9)
     slow = build_population(scheme, units_frame(units), frame, ratings_frame(ratings))
@@ -111,3 +118,12 @@ def test_the_same_rater_in_two_groups_or_units_is_no_duplicate() -> None:
     pop = build_population(scoring_md_scheme(), units_frame(units), values_frame(values), ratings_frame(ratings))
     assert pop.size == N
     assert pl.Series(pop.codes).n_unique() == N
+
+
+def test_runs_out_of_the_units_order_are_looked_up() -> None:
+    codes = ["A", "B", "C"]
+    assert engine_inputs._in_units_order(pl.Series(["A", "A", "B", "C"]), codes) is not None
+    assert engine_inputs._in_units_order(pl.Series(["A", "B", "A", "C"]), codes) is None  # A's rows apart
+    assert engine_inputs._in_units_order(pl.Series(["B", "A", "C"]), codes) is None  # another order
+    assert engine_inputs._in_units_order(pl.Series(["A", "C"]), codes) is None  # B has no row
+    assert engine_inputs._in_units_order(pl.Series(["A", None, "B", "C"]), codes) is None

@@ -112,13 +112,28 @@ def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Serie
         if col.dtype != pl.String:
             col = col.cast(pl.String)
         return col.str.strip_chars().cast(enum, strict=False).to_physical()
-    index = pl.LazyFrame({"_code": pl.Series(categories, dtype=pl.String)}).with_row_index("_at")
     text = col.cast(pl.String)
+    if (in_order := _in_units_order(text, categories)) is not None:
+        return in_order
+    index = pl.LazyFrame({"_code": pl.Series(categories, dtype=pl.String)}).with_row_index("_at")
     found = pl.LazyFrame({"_code": text}).join(index, on="_code", how="left", maintain_order="left").collect()["_at"]
     if found.null_count() > text.null_count():  # a code not found as it is: perhaps with spaces around it
         found = pl.LazyFrame({"_code": text.str.strip_chars()}).join(
             index, on="_code", how="left", maintain_order="left").collect()["_at"]
     return found
+
+
+def _in_units_order(text: pl.Series, categories: list[str]) -> pl.Series | None:
+    """The rows' indexes when the rows come unit by unit in the units' own order (each unit's rows together, as a
+    values file written from the units list is): then the k-th run of equal codes is unit k, found by comparing
+    each row with the one before, with no lookup at all. None otherwise (and the caller looks every code up)."""
+    if text.null_count():
+        return None
+    starts = (text != text.shift(1)).fill_null(True)
+    heads = text.filter(starts)
+    if heads.len() != len(categories) or not (heads == pl.Series(categories, dtype=pl.String)).all():
+        return None
+    return (starts.cast(pl.UInt32).cum_sum() - 1).rename("_at")
 
 
 def _bad(frame: pl.DataFrame, mask: np.ndarray | pl.Series) -> pl.DataFrame:
