@@ -13,8 +13,8 @@ Two uses:
   forms get the request's own CSRF token: the body is stored with a placeholder in its place.
 - ``public_page`` and ``PublicPageMiddleware``: a portal view's whole response for visitors with no session, kept
   per language and full path and answered before the rest of the stack runs, with an ``ETag`` and
-  ``Cache-Control: public`` so that a proxy or the browser keeps it too (a conditional request whose tag still
-  matches gets 304). Signed-in visitors get the page made afresh and marked private: it carries their name.
+  ``Cache-Control: public`` so that a proxy keeps it for a minute (a browser asks again each time; a request
+  whose tag still matches gets 304). Signed-in visitors get the page made afresh and marked private.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -37,17 +38,20 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django.utils.safestring import SafeString, mark_safe
 
+from jixiao import __version__
 from jixiao.audit.models import AuditChainHead
 
 #: What a kept page is stored with instead of the request's CSRF token.
 CSRF_PLACEHOLDER = "csrf-placeholder-5d1c9a"
 #: The shape of what is kept; a change of shape changes every key, so a cache left from before is never misread.
+#: The release is in every key as well: pages kept by an earlier release (its templates) are not served by a new one.
 FORMAT = 2
 #: How long a kept page lives at most, seconds. A new write makes a new key at once; the limit bounds what depends
 #: on the clock alone (a data-entry window closing) and the memory of keys no longer asked for.
 BODY_SECONDS = 300
-#: How long a proxy or browser may show a public page without asking again, seconds; after that it revalidates
-#: with its ETag (a 304 costs one query).
+#: How long a shared proxy may show a public page without asking again, seconds (``s-maxage``). A browser asks
+#: every time (``max-age=0, must-revalidate``) with the page's ETag: a visitor who looked a minute ago still sees a
+#: publication at once, and the answer while nothing changed is a 304 that costs one query.
 PUBLIC_MAX_AGE = 60
 
 
@@ -62,7 +66,7 @@ def content_version() -> str:
 def _key(kind: str, request: HttpRequest, version: str, who: str) -> str:
     parts = (kind, version, who, translation.get_language() or "", timezone.get_current_timezone_name(),
              request.get_full_path(), "htmx" if request.headers.get("HX-Request") else "")
-    return f"page:{FORMAT}:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"page:{FORMAT}:{__version__}:{kind}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def cached_body(request: HttpRequest, name: str, template: str,
@@ -100,7 +104,8 @@ class PublicPageMiddleware:
     """Answers a public page (``public_page``) for a visitor with no session from the kept copy, before sessions,
     sign-in, CSRF and the view: one query (the data's version) and one cache read. On a miss the page is made by
     the whole stack and kept, with the headers the inner middleware gave it. Every such answer carries an ``ETag``
-    (a conditional request that still matches gets 304) and ``Cache-Control: public``, varying by language and
+    (a conditional request that still matches gets 304) and ``Cache-Control: public`` (a proxy keeps it a
+    minute, a browser asks again each time), varying by language and
     cookie. Sits first: a kept answer is replayed with every header the stack gave it when it was made (the security
 headers, the content security policy, the language); static files and other paths pass straight on."""
 
@@ -135,6 +140,12 @@ headers, the content security policy, the language); static files and other path
     def _takes(request: HttpRequest) -> bool:
         if request.method not in ("GET", "HEAD") or "export" in request.GET:
             return False
+        try:
+            request.get_host()  # a host not allowed is the stack's to refuse (400), as for any other page
+        except DisallowedHost:
+            return False
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return False  # the security middleware redirects it to HTTPS first
         if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
             return False  # perhaps signed in, or a message to show once
         try:
@@ -146,7 +157,7 @@ headers, the content security policy, the language); static files and other path
     @staticmethod
     def _public(response: HttpResponse, etag: str) -> HttpResponse:
         response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=0, s_maxage=PUBLIC_MAX_AGE, must_revalidate=True)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
