@@ -103,11 +103,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 class PublicPageMiddleware:
     """Answers a public page (``public_page``) for a visitor with no session from the kept copy, before sessions,
     sign-in, CSRF and the view: one query (the data's version) and one cache read. On a miss the page is made by
-    the whole stack and kept, with the headers the inner middleware gave it. Every such answer carries an ``ETag``
-    (a conditional request that still matches gets 304) and ``Cache-Control: public`` (a proxy keeps it a
-    minute, a browser asks again each time), varying by language and
-    cookie. Sits first: a kept answer is replayed with every header the stack gave it when it was made (the security
-headers, the content security policy, the language); static files and other paths pass straight on."""
+    the whole stack and kept with the headers the stack gave it (the security headers, the content security
+    policy, the language), which a kept answer replays; so it sits first. Every such answer carries an ``ETag``
+    (a conditional request that still matches gets 304) and ``Cache-Control: public`` (a proxy keeps it a minute,
+    a browser asks again each time), varying by language and cookie. Static files and other paths pass on."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
