@@ -15,7 +15,7 @@ goes through the same checks, so a file and a cycle are scored identically.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,48 +209,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     mat = np.full((n, len(value_codes)), np.nan, order="F")
     if values is not None:
         values = _rows(values)
-        u, i = locate(values, labels.values, value_codes, "values")
-        located = u.null_count() == 0 and i.null_count() == 0
-        ok = np.ones(values.height, dtype=bool) if located else (u.is_not_null() & i.is_not_null()).to_numpy()
-        v = values["value"].to_numpy()
-        # Cell index types: 32-bit keeps the big temporary arrays half the size where it fits.
-        itype = np.uint32 if n * max(len(value_codes), 1) < 2**32 else np.int64
-        ii: NDArray[np.integer[Any]] = i.fill_null(0).to_numpy().astype(itype, copy=False)
-        ui: NDArray[np.integer[Any]] = u.fill_null(0).to_numpy().astype(itype, copy=False)
-        all_present = bool(np.isfinite(v).all())
-        key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
-        distinct = False
-        if located:
-            # A duplicate row (empty values included) marks an already-marked cell.
-            seen = np.zeros(n * len(value_codes), dtype=np.uint8)
-            seen[key] = 1
-            distinct = int(seen.sum(dtype=np.int64)) == len(key)
-            if not distinct:
-                duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator",
-                           "unit+indicator")
-            del seen
-        flat = mat.reshape(-1, order="F")  # a view: column j holds cells j*n .. j*n + n - 1
-
-        def scatter() -> None:
-            if all_present:
-                flat[key] = v
-            else:
-                present = ~np.isnan(v)  # an empty cell is no value: missing
-                flat[key[present]] = v[present]
-
-        pct = values["value__pct"].to_numpy() if "value__pct" in values.columns else None
-        if distinct and (pct is None or not pct.any()):
-            # Every row has a cell of its own: the matrix holds every value, and checking it a column at a time
-            # against the column's one domain finds what the row-by-row check would; that check then only runs
-            # to name the rows, when there is something to name.
-            scatter()
-            if _columns_out_of_range(mat, _domains(scheme, value_codes)):
-                _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
-            out.check()
-        else:
-            _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
-            out.check()
-            scatter()
+        v, ii, ui = _fill_values(scheme, values, mat, codes, value_codes, labels, out, locate, duplicates)
 
     # Ratings ----------------------------------------------------------------------------------
     rating_means: dict[str, np.ndarray] = {}
@@ -304,6 +263,59 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     return Population(codes=np.asarray(codes, dtype=object), names=names,
                       categories=units["category"].to_numpy().astype(object), values=mat,
                       ratings=rating_means, floors=floors, targets=tgts, rating_counts=rating_counts)
+
+
+def _fill_values(scheme: Scheme, values: pl.DataFrame, mat: NDArray[np.float64], codes: list[str],
+                 value_codes: list[str], labels: Labels, out: _Collector,
+                 locate: Callable[[pl.DataFrame, str, list[str], str], tuple[pl.Series, pl.Series]],
+                 duplicates: Callable[[pl.DataFrame, str, pl.DataFrame, str, str], None],
+                 ) -> tuple[NDArray[np.float64], NDArray[np.integer[Any]], NDArray[np.integer[Any]]]:
+    """Check the values and scatter them into ``mat`` (subjects x codes, column-major); raises ``InputError``
+    with every problem. Returns each row's value and its code's and unit's indexes, for the later checks."""
+    n = mat.shape[0]
+    u, i = locate(values, labels.values, value_codes, "values")
+    located = u.null_count() == 0 and i.null_count() == 0
+    ok = np.ones(values.height, dtype=bool) if located else (u.is_not_null() & i.is_not_null()).to_numpy()
+    v = values["value"].to_numpy()
+    # Cell index types: 32-bit keeps the big temporary arrays half the size where it fits.
+    itype = np.uint32 if n * max(len(value_codes), 1) < 2**32 else np.int64
+    ii: NDArray[np.integer[Any]] = i.fill_null(0).to_numpy().astype(itype, copy=False)
+    ui: NDArray[np.integer[Any]] = u.fill_null(0).to_numpy().astype(itype, copy=False)
+    all_present = bool(np.isfinite(v).all())
+    key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
+    distinct = False
+    if located:
+        # A duplicate row (empty values included) marks an already-marked cell.
+        seen = np.zeros(n * len(value_codes), dtype=np.uint8)
+        seen[key] = 1
+        distinct = int(seen.sum(dtype=np.int64)) == len(key)
+        if not distinct:
+            duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator",
+                       "unit+indicator")
+        del seen
+    flat = mat.reshape(-1, order="F")  # a view: column j holds cells j*n .. j*n + n - 1
+
+    def scatter() -> None:
+        if all_present:
+            flat[key] = v
+        else:
+            present = ~np.isnan(v)  # an empty cell is no value: missing
+            flat[key[present]] = v[present]
+
+    pct = values["value__pct"].to_numpy() if "value__pct" in values.columns else None
+    if distinct and (pct is None or not pct.any()):
+        # Every row has a cell of its own: the matrix holds every value, and checking it a column at a time
+        # against the column's one domain finds what the row-by-row check would; that check then only runs
+        # to name the rows, when there is something to name.
+        scatter()
+        if _columns_out_of_range(mat, _domains(scheme, value_codes)):
+            _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
+        out.check()
+    else:
+        _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
+        out.check()
+        scatter()
+    return v, ii, ui
 
 
 def _distinct_ratings(u: pl.Series, i: pl.Series, g: NDArray[np.integer[Any]], rater: pl.Series) -> bool:
