@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Answers the portal's kept pages for visitors with no session, before all the rest; with the headers the rest
     # gave the page when it was made.
-    "jixiao.web.pagecache.PublicPageMiddleware",
+    "jixiao.core.pagecache.PublicPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "jixiao.core.csp.CSPMiddleware",  # django-csp's, with the back office's looser policy
     "whitenoise.middleware.WhiteNoiseMiddleware",

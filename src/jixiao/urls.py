@@ -31,6 +31,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     # The language switch carries no CSRF token, so that a public page is the same for every visitor and a proxy
-    # may keep it (``web.pagecache``); choosing the language of one's own pages gives a forged request nothing.
+    # may keep it (``core.pagecache``); choosing the language of one's own pages gives a forged request nothing.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]

@@ -10,7 +10,7 @@ from django.test import Client
 
 from jixiao.accounts.choices import Role
 from jixiao.accounts.services import do_create_user
-from jixiao.web.pagecache import PUBLIC_MAX_AGE
+from jixiao.core.pagecache import PUBLIC_MAX_AGE
 
 
 def pages(world: Any) -> list[str]:

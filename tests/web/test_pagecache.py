@@ -1,4 +1,4 @@
-"""The result pages' bodies are made once per version of the data (``jixiao.web.pagecache``): asked for again with
+"""The result pages' bodies are made once per version of the data (``jixiao.core.pagecache``): asked for again with
 no write in between, a page is not made again; any write shows at once; a kept body is never another user's, and
 its forms carry the asking request's own CSRF token."""
 
@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jixiao.collection.services import do_set_value
-from jixiao.web.pagecache import CSRF_PLACEHOLDER, content_version
+from jixiao.core.pagecache import CSRF_PLACEHOLDER, content_version
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 HX_TOKEN = re.compile(r'"X-CSRFToken": "[^"]+"')

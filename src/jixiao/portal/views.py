@@ -32,6 +32,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from jixiao.core.choices import Action
+from jixiao.core.pagecache import public_page
 from jixiao.cycles.choices import CycleState
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.engine import Breakdown, flag_notes
@@ -42,7 +43,6 @@ from jixiao.results import reports
 from jixiao.results.models import Result
 from jixiao.web import charts
 from jixiao.web.helpers import engine_lang, exported, figure, grade_css, local_text, paginate, search_text
-from jixiao.web.pagecache import public_page
 from jixiao.web.tables import Badge, Link, Table
 
 PUBLIC = AnonymousUser()

@@ -22,6 +22,7 @@ from openpyxl.styles import Font
 from jixiao.accounts.querysets import role_of
 from jixiao.collection.querysets import writable_subjects
 from jixiao.core.choices import Action
+from jixiao.core.pagecache import cached_body
 from jixiao.cycles.choices import CycleState, SubjectKind
 from jixiao.cycles.models import Cycle, Subject
 from jixiao.results import reports
@@ -42,7 +43,6 @@ from jixiao.web.helpers import (
     search_text,
     web_login_required,
 )
-from jixiao.web.pagecache import cached_body
 from jixiao.web.tables import Badge, Link, Table
 
 
