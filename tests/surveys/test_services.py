@@ -77,7 +77,9 @@ def test_a_missing_answer_names_its_question(world: Any) -> None:
 def test_an_open_link_refuses_a_network_past_its_hourly_limit_and_flags_duplicates(world: Any) -> None:
     survey = make_survey(world, mode="open", hourly_limit=3)
     key = survey.links.get().key
-    now = timezone.now()
+    # Duplicates are looked for within the local day: the answers below span an hour, so they start at local noon
+    # (run at 23:58 the three would fall on two days and the third would not be flagged).
+    now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     for k in range(3):
         do_submit_survey_response(key, [5, 4, 4, 3, 5, 4], actor=None, ip="9.9.9.9", user_agent="ua",
                                   now=now + timedelta(minutes=k))
