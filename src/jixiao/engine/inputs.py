@@ -116,10 +116,14 @@ def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Serie
     if (in_order := _in_units_order(text, categories)) is not None:
         return in_order
     index = pl.LazyFrame({"_code": pl.Series(categories, dtype=pl.String)}).with_row_index("_at")
-    found = pl.LazyFrame({"_code": text}).join(index, on="_code", how="left", maintain_order="left").collect()["_at"]
+
+    def look_up(codes: pl.Series) -> pl.Series:
+        joined = pl.LazyFrame({"_code": codes}).join(index, on="_code", how="left", maintain_order="left")
+        return joined.collect()["_at"]
+
+    found = look_up(text)
     if found.null_count() > text.null_count():  # a code not found as it is: perhaps with spaces around it
-        found = pl.LazyFrame({"_code": text.str.strip_chars()}).join(
-            index, on="_code", how="left", maintain_order="left").collect()["_at"]
+        found = look_up(text.str.strip_chars())
     return found
 
 
@@ -236,28 +240,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     floors: dict[str, np.ndarray] = {}
     tgts: dict[str, np.ndarray] = {}
     if targets is not None:
-        tcodes = [leaf.code for leaf in scheme.measured_leaves
-                  if leaf.rule is not None and leaf.rule.type in ("linear", "ratio", "threshold")]
-        targets = _rows(targets)
-        u, i = locate(targets, labels.targets, tcodes, "targets")
-        tf = targets.with_columns(_u=u, _i=i).filter(pl.col("_u").is_not_null() & pl.col("_i").is_not_null())
-        duplicates(tf, labels.targets, tf.select("_u", "_i"), "a target for this unit and indicator",
-                   "unit+indicator")
-        _check_targets(scheme, tf, labels.targets, out, tcodes)
-        out.check()
-        for idx, code in enumerate(tcodes):
-            sub = tf.filter(pl.col("_i") == idx)
-            if sub.height == 0:
-                continue
-            rows_u = sub["_u"].cast(pl.Int64).to_numpy()
-            fl = np.full(n, np.nan)
-            fl[rows_u] = sub["floor"].fill_null(np.nan).to_numpy()
-            tg = np.full(n, np.nan)
-            tg[rows_u] = sub["target"].fill_null(np.nan).to_numpy()
-            if not np.isnan(fl).all():
-                floors[code] = fl
-            if not np.isnan(tg).all():
-                tgts[code] = tg
+        floors, tgts = _fill_targets(scheme, _rows(targets), n, labels, out, locate, duplicates)
 
     names = units["name"].fill_null("").to_numpy().astype(object)
     return Population(codes=np.asarray(codes, dtype=object), names=names,
@@ -316,6 +299,38 @@ def _fill_values(scheme: Scheme, values: pl.DataFrame, mat: NDArray[np.float64],
         out.check()
         scatter()
     return v, ii, ui
+
+
+def _fill_targets(scheme: Scheme, targets: pl.DataFrame, n: int, labels: Labels, out: _Collector,
+                  locate: Callable[[pl.DataFrame, str, list[str], str], tuple[pl.Series, pl.Series]],
+                  duplicates: Callable[[pl.DataFrame, str, pl.DataFrame, str, str], None],
+                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Check the negotiated targets (raises ``InputError`` with every problem) and return, per indicator that has
+    any, each subject's floor and target (NaN: the scheme's)."""
+    floors: dict[str, np.ndarray] = {}
+    tgts: dict[str, np.ndarray] = {}
+    tcodes = [leaf.code for leaf in scheme.measured_leaves
+              if leaf.rule is not None and leaf.rule.type in ("linear", "ratio", "threshold")]
+    u, i = locate(targets, labels.targets, tcodes, "targets")
+    tf = targets.with_columns(_u=u, _i=i).filter(pl.col("_u").is_not_null() & pl.col("_i").is_not_null())
+    duplicates(tf, labels.targets, tf.select("_u", "_i"), "a target for this unit and indicator",
+               "unit+indicator")
+    _check_targets(scheme, tf, labels.targets, out, tcodes)
+    out.check()
+    for idx, code in enumerate(tcodes):
+        sub = tf.filter(pl.col("_i") == idx)
+        if sub.height == 0:
+            continue
+        rows_u = sub["_u"].cast(pl.Int64).to_numpy()
+        fl = np.full(n, np.nan)
+        fl[rows_u] = sub["floor"].fill_null(np.nan).to_numpy()
+        tg = np.full(n, np.nan)
+        tg[rows_u] = sub["target"].fill_null(np.nan).to_numpy()
+        if not np.isnan(fl).all():
+            floors[code] = fl
+        if not np.isnan(tg).all():
+            tgts[code] = tg
+    return floors, tgts
 
 
 def _distinct_ratings(u: pl.Series, i: pl.Series, g: NDArray[np.integer[Any]], rater: pl.Series) -> bool:
