@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -283,3 +284,25 @@ def test_text_that_looks_like_a_formula_is_quoted_in_csv(formula_files: dict[str
               ("U3-1+2", "'-1+2", "A"), ("U4\tx", "x", "A"), ("'=X", "'" + EVIL, "'=B")]
     assert sorted(tuple(row[:3]) for row in rows) == sorted(quoted)
     assert [row[3] for row in rows] == ["9.00"] * 5 + ["12.00"]     # numbers are not quoted
+
+
+def test_the_command_ends_with_everything_it_printed_and_its_status(files: dict[str, Path], tmp_path: Path) -> None:
+    # The console command leaves without taking the interpreter down (``jixiao.cli.run``): what it printed must
+    # still all reach a pipe (buffered, as it is unless PYTHONUNBUFFERED says otherwise), and its exit status be the
+    # command's own.
+    units = [UNITS[0]] + [(f"U{k:05d}", f"单位{k}", "A" if k % 2 else "B") for k in range(4000)]
+    files["units"] = write_csv(tmp_path / "many.csv", units)
+    files["values"] = write_csv(tmp_path / "none.csv", [VALUES[0]])
+    files["ratings"] = write_csv(tmp_path / "no_ratings.csv", [RATINGS[0]])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.run([sys.executable, "-m", "jixiao.cli", *score_args(files)], capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 2 + 4000  # the header, its rule and every unit
+    assert lines[-1].startswith("U03999")
+    files["values"] = write_csv(tmp_path / "bad.csv", [VALUES[0], ("U00001", "RESP", "abc")])
+    proc = subprocess.run([sys.executable, "-m", "jixiao.cli", *score_args(files)], capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.returncode == 2
+    assert "'abc' is not a number" in proc.stderr

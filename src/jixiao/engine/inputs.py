@@ -101,12 +101,12 @@ def _rows(frame: pl.DataFrame) -> pl.DataFrame:
 JOIN_FROM = 1000
 
 
-def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Series:
+def _locate(frame: pl.DataFrame, column: str, categories: list[str] | pl.Series) -> pl.Series:
     """Index of each row's code in ``categories`` (null where unknown), without a Python loop. ``categories``
     are distinct (the units' codes are checked for duplicates first)."""
     col = frame[column]
     if len(categories) < JOIN_FROM or col.dtype not in (pl.String, pl.Categorical):
-        enum = pl.Enum(categories)
+        enum = pl.Enum(categories.to_list() if isinstance(categories, pl.Series) else categories)
         if col.dtype == enum:
             return col.to_physical()  # already parsed against exactly these codes
         if col.dtype != pl.String:
@@ -115,7 +115,7 @@ def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Serie
     text = col.cast(pl.String)
     if (in_order := _in_units_order(text, categories)) is not None:
         return in_order
-    index = pl.LazyFrame({"_code": pl.Series(categories, dtype=pl.String)}).with_row_index("_at")
+    index = pl.LazyFrame({"_code": _text(categories)}).with_row_index("_at")
 
     def look_up(codes: pl.Series) -> pl.Series:
         joined = pl.LazyFrame({"_code": codes}).join(index, on="_code", how="left", maintain_order="left")
@@ -127,7 +127,11 @@ def _locate(frame: pl.DataFrame, column: str, categories: list[str]) -> pl.Serie
     return found
 
 
-def _in_units_order(text: pl.Series, categories: list[str]) -> pl.Series | None:
+def _text(codes: list[str] | pl.Series) -> pl.Series:
+    return codes.cast(pl.String) if isinstance(codes, pl.Series) else pl.Series(codes, dtype=pl.String)
+
+
+def _in_units_order(text: pl.Series, categories: list[str] | pl.Series) -> pl.Series | None:
     """The rows' indexes when the rows come unit by unit in the units' own order (each unit's rows together, as a
     values file written from the units list is): then the k-th run of equal codes is unit k, found by comparing
     each row with the one before, with no lookup at all. None otherwise (and the caller looks every code up)."""
@@ -135,7 +139,7 @@ def _in_units_order(text: pl.Series, categories: list[str]) -> pl.Series | None:
         return None
     starts = (text != text.shift(1)).fill_null(True)
     heads = text.filter(starts)
-    if heads.len() != len(categories) or not (heads == pl.Series(categories, dtype=pl.String)).all():
+    if heads.len() != len(categories) or not (heads == _text(categories)).all():
         return None
     return (starts.cast(pl.UInt32).cum_sum() - 1).rename("_at")
 
@@ -163,8 +167,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                                                for c, f in dups.select("unit", "_first").iter_rows()))
     out.check()
 
-    codes = units["unit"].to_list()
-    n = len(codes)
+    codes = units["unit"]
+    n = units.height
     value_codes = list(scheme.value_codes)
     rating_codes = [leaf.code for leaf in scheme.rating_leaves]
     group_codes = {node.code for node in scheme.nodes if not node.is_leaf}
@@ -232,8 +236,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                                                          i.to_numpy().astype(np.int64), gi,
                                                          ratings["score"].to_numpy(), n)
     if values is not None:
-        _check_points(scheme, values, v, ii, ui, mat, rating_counts, units["category"].cast(pl.String).to_numpy(),
-                      codes, labels, out, value_codes)
+        _check_points(scheme, values, v, ii, ui, mat, rating_counts, units["category"], codes, labels, out,
+                      value_codes)
         out.check()
 
     # Targets ----------------------------------------------------------------------------------
@@ -242,13 +246,13 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
     if targets is not None:
         floors, tgts = _fill_targets(scheme, _rows(targets), n, labels, out, locate, duplicates)
 
-    names = units["name"].fill_null("").to_numpy().astype(object)
-    return Population(codes=np.asarray(codes, dtype=object), names=names,
-                      categories=units["category"].to_numpy().astype(object), values=mat,
-                      ratings=rating_means, floors=floors, targets=tgts, rating_counts=rating_counts)
+    text = {"unit": codes.cast(pl.String), "name": units["name"].cast(pl.String).fill_null(""),
+            "category": units["category"].cast(pl.String)}
+    return Population(text=text, values=mat, ratings=rating_means, floors=floors, targets=tgts,
+                      rating_counts=rating_counts)
 
 
-def _fill_values(scheme: Scheme, values: pl.DataFrame, mat: NDArray[np.float64], codes: list[str],
+def _fill_values(scheme: Scheme, values: pl.DataFrame, mat: NDArray[np.float64], codes: pl.Series,
                  value_codes: list[str], labels: Labels, out: _Collector,
                  locate: Callable[[pl.DataFrame, str, list[str], str], tuple[pl.Series, pl.Series]],
                  duplicates: Callable[[pl.DataFrame, str, pl.DataFrame, str, str], None],
@@ -378,7 +382,7 @@ def _columns_out_of_range(mat: NDArray[np.float64], d: _Domains) -> bool:
 
 
 def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ui: np.ndarray,
-                        ok: np.ndarray, codes: list[str], labels: Labels, out: _Collector,
+                        ok: np.ndarray, codes: pl.Series, labels: Labels, out: _Collector,
                         value_codes: list[str]) -> None:
     """Values that cannot be, by the one value check (``jixiao.engine.values``): outside the item's domain
     (a negative count, 150 % of a share, 1.5 incidents, a bonus above the scale), or written as a percentage
@@ -404,7 +408,7 @@ def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: 
 
 
 def _check_points(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ui: np.ndarray,
-                  mat: np.ndarray, rating_counts: dict[str, np.ndarray], categories: np.ndarray, codes: list[str],
+                  mat: np.ndarray, rating_counts: dict[str, np.ndarray], categories: pl.Series, codes: pl.Series,
                   labels: Labels, out: _Collector, value_codes: list[str]) -> None:
     """Expert points above what the item is worth for the unit (its points x the rule's cap). The worth
     depends on the unit's category and, under ``missing: exclude``, on which indicators have data, so it

@@ -23,7 +23,7 @@ from typing import TextIO
 
 import polars as pl
 
-from jixiao.engine.score import ScoreResult
+from jixiao.engine.score import Population, ScoreResult
 from jixiao.engine.sheets import FORMULA_PATTERN, csv_safe, xlsx_row
 
 FIXED_COLUMNS = ("unit", "name", "category", "total", "rank", "grade", "flags")
@@ -36,9 +36,9 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
     pop = result.population
     leaves = scheme.leaves
     cols: dict[str, object] = {
-        "unit": pl.Series("unit", pop.codes.tolist(), dtype=pl.String),
-        "name": pl.Series("name", pop.names.tolist(), dtype=pl.String),
-        "category": pl.Series("category", pop.categories.tolist(), dtype=pl.String),
+        "unit": _text_column(pop, "unit"),
+        "name": _text_column(pop, "name"),
+        "category": _text_column(pop, "category"),
         "total": result.total,
         "rank": result.rank,
         "grade": pl.Series("grade", result.grade_names().tolist(), dtype=pl.String),
@@ -50,7 +50,7 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
         **{f"{gap}{j}": result.missing[:, j] for j in range(len(leaves))},
         **{f"v{k}": result.veto_hits[:, k] for k in range(result.veto_hits.shape[1])},
         **{f"q{g}": result.grading.demoted[:, g] for g in range(len(scheme.grades))},
-    }) if len(pop.codes) else pl.DataFrame()
+    }) if pop.size else pl.DataFrame()
 
     def joined(prefix: str, names: list[str]) -> pl.Expr:
         items = [pl.when(pl.col(f"{prefix}{i}")).then(pl.lit(name)) for i, name in enumerate(names)]
@@ -59,7 +59,7 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
         body = pl.concat_str(items, separator=",", ignore_nulls=True)
         return pl.when(body != "").then(pl.lit(f"{_FLAG_WORD[prefix]}:") + body)
 
-    if len(pop.codes):
+    if pop.size:
         flags = flag_parts.select(pl.concat_str([
             joined(gap, [leaf.code for leaf in leaves]),
             joined("v", list(scheme.veto.codes)),
@@ -74,6 +74,14 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
     node_codes = [node.code for node in scheme.nodes]
     # Rounded for display only (half away from zero, as people round); ranks used the exact values.
     return frame.with_columns(pl.col("total").round(2), pl.col(node_codes).round(2).fill_nan(None))
+
+
+def _text_column(pop: Population, key: str) -> pl.Series:
+    """One of the subjects' text columns as a Polars column, taken as it is when it came from Polars."""
+    column = pop.text[key]
+    if isinstance(column, pl.Series):
+        return column.cast(pl.String).rename(key)
+    return pl.Series(key, column.tolist(), dtype=pl.String)
 
 
 _FLAG_WORD = {"m": "missing", "x": "excluded", "v": "veto", "q": "quota"}

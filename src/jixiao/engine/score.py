@@ -27,6 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,15 +48,18 @@ ENGINE_VERSION = "1.0"
 class Population:
     """The subjects (被考核对象) of one scoring run and their data, as arrays.
 
-    ``values``: subjects x ``scheme.value_codes`` (measured indicators, bonus, penalty, veto), NaN
-    where there is no value. ``ratings``: for each rating indicator, subjects x its rater groups
-    (in the rule's order), the group's mean after trimming, NaN where the group gave none.
-    ``floors`` / ``targets``: per-subject negotiated values for an indicator (NaN = the scheme's).
+    ``codes``, ``names`` and ``categories``: the subjects' text, as arrays of ``str``. ``values``: subjects x
+    ``scheme.value_codes`` (measured indicators, bonus, penalty, veto), NaN where there is no value.
+    ``ratings``: for each rating indicator, subjects x its rater groups (in the rule's order), the group's mean
+    after trimming, NaN where the group gave none. ``floors`` / ``targets``: per-subject negotiated values for an
+    indicator (NaN = the scheme's).
+
+    The text is kept as it was given (``text``: "unit", "name", "category", each an array or, from the input
+    tables, a Polars column) and turned into arrays of ``str`` only when asked for: a file of a million units is
+    read, scored and written back with its text never leaving Polars.
     """
 
-    codes: NDArray[np.object_]
-    names: NDArray[np.object_]
-    categories: NDArray[np.object_]
+    text: Mapping[str, Any]
     values: Float
     ratings: Mapping[str, Float] = field(default_factory=dict)
     floors: Mapping[str, Float] = field(default_factory=dict)
@@ -63,7 +68,19 @@ class Population:
 
     @property
     def size(self) -> int:
-        return len(self.codes)
+        return int(self.values.shape[0])
+
+    @cached_property
+    def codes(self) -> NDArray[np.object_]:
+        return _objects(self.text["unit"])
+
+    @cached_property
+    def names(self) -> NDArray[np.object_]:
+        return _objects(self.text["name"])
+
+    @cached_property
+    def categories(self) -> NDArray[np.object_]:
+        return _objects(self.text["category"])
 
     @classmethod
     def build(cls, scheme: Scheme, codes: Sequence[str], names: Sequence[str], categories: Sequence[str],
@@ -74,9 +91,17 @@ class Population:
         n = len(codes)
         if values is None:
             values = np.full((n, len(scheme.value_codes)), np.nan)
-        return cls(codes=np.asarray(codes, dtype=object), names=np.asarray(names, dtype=object),
-                   categories=np.asarray(categories, dtype=object), values=np.asarray(values, dtype=np.float64),
-                   ratings=dict(ratings or {}), floors=dict(floors or {}), targets=dict(targets or {}))
+        text = {"unit": np.asarray(codes, dtype=object), "name": np.asarray(names, dtype=object),
+                "category": np.asarray(categories, dtype=object)}
+        return cls(text=text, values=np.asarray(values, dtype=np.float64), ratings=dict(ratings or {}),
+                   floors=dict(floors or {}), targets=dict(targets or {}))
+
+
+def _objects(column: Any) -> NDArray[np.object_]:
+    """An array of ``str`` from an array or a Polars column."""
+    if isinstance(column, np.ndarray):
+        return column
+    return np.array(column.to_list(), dtype=object)
 
 
 @dataclass(frozen=True)
@@ -128,15 +153,17 @@ class ScoreResult:
         return int(hits[0])
 
 
-def factorize(labels: NDArray[np.object_]) -> tuple[Int, list[str]]:
-    """Integer codes for text labels, numbered in sorted order of the labels.
+def factorize(labels: Any) -> tuple[Int, list[str]]:
+    """Integer codes for text labels (an array of ``str`` or a Polars column), numbered in sorted order of the
+    labels.
 
     >>> factorize(np.array(["B", "A", "B"], dtype=object))
     (array([1, 0, 1]), ['A', 'B'])
     """
     import polars as pl  # Polars factorises a million labels far faster than np.unique on objects
 
-    series = pl.Series(labels.tolist(), dtype=pl.String)
+    series = pl.Series(labels.tolist(), dtype=pl.String) if isinstance(labels, np.ndarray) \
+        else labels.cast(pl.String)
     uniq = series.unique().sort()
     codes = series.cast(pl.Enum(uniq.to_list())).to_physical().cast(pl.Int64).to_numpy()
     return codes, uniq.to_list()
@@ -173,7 +200,7 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
     cols = _Columns.of(scheme)
     if pop.values.shape != (n, len(scheme.value_codes)):
         raise ValueError(f"values must be {n} x {len(scheme.value_codes)}, not {pop.values.shape}")
-    cat_codes, cat_names = factorize(pop.categories)
+    cat_codes, cat_names = factorize(pop.text["category"])
     cat_mask = _category_masks(scheme, cat_codes, cat_names)
 
     value, floor, target, rating_fraction = _indicator_values(scheme, pop, cols)
