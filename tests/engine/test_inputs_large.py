@@ -127,3 +127,28 @@ def test_runs_out_of_the_units_order_are_looked_up() -> None:
     assert engine_inputs._in_units_order(pl.Series(["B", "A", "C"]), codes) is None  # another order
     assert engine_inputs._in_units_order(pl.Series(["A", "C"]), codes) is None  # B has no row
     assert engine_inputs._in_units_order(pl.Series(["A", None, "B", "C"]), codes) is None
+
+
+@pytest.mark.parametrize("grid", [False, True])
+def test_values_placed_a_block_at_a_time_land_in_their_cells(monkeypatch: pytest.MonkeyPatch, grid: bool) -> None:
+    # Blocks far smaller than the table and a table in chunks of another size, so blocks straddle chunks; with
+    # empty values among the rows, and as a full grid (a value for every unit and code: the matrix is not filled
+    # with NaN first, every cell is written).
+    units, values, ratings = world()
+    scheme = scoring_md_scheme()
+    codes = list(scheme.value_codes)
+    if grid:
+        values = [(u, c, float(k % 2)) for k, (u, *_) in enumerate(units) for c in codes]
+    else:
+        values = [(u, i, None if k % 13 == 0 else v) for k, (u, i, v) in enumerate(values)]
+    frame = values_frame(values)
+    chunked = pl.concat([frame.slice(0, 700), frame.slice(700, 2900), frame.slice(3600)], rechunk=False)
+    assert chunked.n_chunks() == 3
+    monkeypatch.setattr(engine_inputs, "BLOCK_ROWS", 101)
+    pop = build_population(scheme, units_frame(units), chunked, ratings_frame(ratings))
+    expected = np.full((N, len(codes)), np.nan)
+    at = {u: k for k, (u, *_) in enumerate(units)}
+    for u, i, v in values:
+        expected[at[u], codes.index(i)] = np.nan if v is None else v
+    np.testing.assert_array_equal(pop.values, expected)
+    assert not grid or not np.isnan(pop.values).any()

@@ -15,7 +15,7 @@ goes through the same checks, so a file and a cycle are scored identically.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,14 +134,33 @@ def _text(codes: list[str] | pl.Series) -> pl.Series:
 def _in_units_order(text: pl.Series, categories: list[str] | pl.Series) -> pl.Series | None:
     """The rows' indexes when the rows come unit by unit in the units' own order (each unit's rows together, as a
     values file written from the units list is): then the k-th run of equal codes is unit k, found by comparing
-    each row with the one before, with no lookup at all. None otherwise (and the caller looks every code up)."""
-    if text.null_count():
+    each row with the one before, with no lookup at all. None otherwise (and the caller looks every code up).
+
+    Each row is compared with the one before within the column's chunks as the reader left them (comparing the
+    column with itself shifted would first copy a million units' codes into aligned chunks), and the rows where a
+    chunk starts with its neighbour's last."""
+    n = len(text)
+    if text.null_count() or n == 0:
         return None
-    starts = (text != text.shift(1)).fill_null(True)
-    heads = text.filter(starts)
-    if heads.len() != len(categories) or not (heads == _text(categories)).all():
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    at = 0
+    last: str | None = None
+    for chunk in text.get_chunks():
+        k = len(chunk)
+        if k == 0:
+            continue
+        if at:
+            starts[at] = chunk[0] != last
+        if k > 1:
+            starts[at + 1:at + k] = (chunk.slice(1) != chunk.slice(0, k - 1)).to_numpy()
+        last = chunk[k - 1]
+        at += k
+    first = np.flatnonzero(starts)
+    if len(first) != len(categories) or not (text.gather(first) == _text(categories)).all():
         return None
-    return (starts.cast(pl.UInt32).cum_sum() - 1).rename("_at")
+    runs = np.diff(first, append=n)
+    return pl.Series("_at", np.repeat(np.arange(len(first), dtype=np.uint32), runs))
 
 
 def _bad(frame: pl.DataFrame, mask: np.ndarray | pl.Series) -> pl.DataFrame:
@@ -214,10 +233,11 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
 
     # Values: scattered straight into a subjects x codes matrix, column-major so each code's column
     # is contiguous for the core.
-    mat = np.full((n, len(value_codes)), np.nan, order="F")
+    placed: _Placed | None = None
     if values is not None:
-        values = _rows(values)
-        v, ii, ui = _fill_values(scheme, values, mat, codes, value_codes, labels, out, locate, duplicates)
+        mat, placed = _fill_values(scheme, _rows(values), n, codes, value_codes, labels, out, locate, duplicates)
+    else:
+        mat = np.full((n, len(value_codes)), np.nan, order="F")
 
     # Ratings ----------------------------------------------------------------------------------
     rating_means: dict[str, np.ndarray] = {}
@@ -235,9 +255,8 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
         rating_means, rating_counts = _aggregate_ratings(scheme, u.to_numpy().astype(np.int64),
                                                          i.to_numpy().astype(np.int64), gi,
                                                          ratings["score"].to_numpy(), n)
-    if values is not None:
-        _check_points(scheme, values, v, ii, ui, mat, rating_counts, units["category"], codes, labels, out,
-                      value_codes)
+    if placed is not None:
+        _check_points(scheme, placed, mat, rating_counts, units["category"], codes, labels, out, value_codes)
         out.check()
 
     # Targets ----------------------------------------------------------------------------------
@@ -252,57 +271,102 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                       rating_counts=rating_counts)
 
 
-def _fill_values(scheme: Scheme, values: pl.DataFrame, mat: NDArray[np.float64], codes: pl.Series,
-                 value_codes: list[str], labels: Labels, out: _Collector,
+#: Rows taken at a time where a million values' indexes would otherwise each be an array of their own: a block's
+#: arrays are small enough to be made again in the memory the last block's left.
+BLOCK_ROWS = 1 << 18
+
+
+@dataclass
+class _Placed:
+    """A values table's rows placed in the subjects x codes matrix: each row's unit (``u``) and code (``i``) as
+    located (null where unknown), and the row's cell in the column-major matrix."""
+
+    frame: pl.DataFrame
+    u: pl.Series
+    i: pl.Series
+    n: int
+    m: int
+
+    @property
+    def located(self) -> bool:
+        return self.u.null_count() == 0 and self.i.null_count() == 0
+
+    def _itype(self) -> type[np.integer[Any]]:
+        # 32-bit keeps the big temporary arrays half the size where it fits.
+        return np.uint32 if self.n * max(self.m, 1) < 2**32 else np.int64
+
+    def arrays(self) -> tuple[NDArray[np.float64], NDArray[np.integer[Any]], NDArray[np.integer[Any]],
+                              NDArray[np.bool_]]:
+        """Every row's value, code index and unit index (0 where not located), and whether it was located."""
+        itype = self._itype()
+        ok = np.ones(self.frame.height, dtype=bool) if self.located \
+            else (self.u.is_not_null() & self.i.is_not_null()).to_numpy()
+        return (self.frame["value"].to_numpy(), self.i.fill_null(0).to_numpy().astype(itype, copy=False),
+                self.u.fill_null(0).to_numpy().astype(itype, copy=False), ok)
+
+    def blocks(self) -> Iterator[tuple[NDArray[np.float64], NDArray[np.integer[Any]]]]:
+        """Each block of rows' values and cells (rows all located)."""
+        itype = self._itype()
+        value = self.frame["value"]
+        for at in range(0, self.frame.height, BLOCK_ROWS):
+            ii = self.i.slice(at, BLOCK_ROWS).to_numpy().astype(itype, copy=False)
+            key = self.u.slice(at, BLOCK_ROWS).to_numpy().astype(itype)
+            key += ii * itype(self.n)  # the cell: column i holds cells i*n .. i*n + n - 1
+            yield value.slice(at, BLOCK_ROWS).to_numpy(), key
+
+
+def _fill_values(scheme: Scheme, values: pl.DataFrame, n: int, codes: pl.Series, value_codes: list[str],
+                 labels: Labels, out: _Collector,
                  locate: Callable[[pl.DataFrame, str, list[str], str], tuple[pl.Series, pl.Series]],
                  duplicates: Callable[[pl.DataFrame, str, pl.DataFrame, str, str], None],
-                 ) -> tuple[NDArray[np.float64], NDArray[np.integer[Any]], NDArray[np.integer[Any]]]:
-    """Check the values and scatter them into ``mat`` (subjects x codes, column-major); raises ``InputError``
-    with every problem. Returns each row's value and its code's and unit's indexes, for the later checks."""
-    n = mat.shape[0]
+                 ) -> tuple[NDArray[np.float64], _Placed]:
+    """Check the values and scatter them into a subjects x codes matrix (column-major, NaN where there is no
+    value); raises ``InputError`` with every problem. Returns the matrix and the rows' places, for the later
+    checks."""
+    m = len(value_codes)
     u, i = locate(values, labels.values, value_codes, "values")
-    located = u.null_count() == 0 and i.null_count() == 0
-    ok = np.ones(values.height, dtype=bool) if located else (u.is_not_null() & i.is_not_null()).to_numpy()
-    v = values["value"].to_numpy()
-    # Cell index types: 32-bit keeps the big temporary arrays half the size where it fits.
-    itype = np.uint32 if n * max(len(value_codes), 1) < 2**32 else np.int64
-    ii: NDArray[np.integer[Any]] = i.fill_null(0).to_numpy().astype(itype, copy=False)
-    ui: NDArray[np.integer[Any]] = u.fill_null(0).to_numpy().astype(itype, copy=False)
-    all_present = bool(np.isfinite(v).all())
-    key = ii * n + ui  # the cell's place in the column-major matrix (n is a weak scalar: no upcast)
-    distinct = False
-    if located:
-        # A duplicate row (empty values included) marks an already-marked cell.
-        seen = np.zeros(n * len(value_codes), dtype=np.uint8)
-        seen[key] = 1
-        distinct = int(seen.sum(dtype=np.int64)) == len(key)
+    placed = _Placed(values, u, i, n, m)
+    pct = values["value__pct"].to_numpy() if "value__pct" in values.columns else None
+    distinct = all_present = False
+    if placed.located:
+        # A block of rows at a time, mark each row's cell: a duplicate row (empty values included) marks an
+        # already-marked one.
+        seen = np.zeros(n * m, dtype=np.uint8)
+        all_present = True
+        for v, key in placed.blocks():
+            seen[key] = 1
+            all_present = all_present and bool(np.isfinite(v).all())
+        distinct = int(seen.sum(dtype=np.int64)) == values.height
+        del seen
         if not distinct:
+            _, ii, ui, _ = placed.arrays()
             duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator",
                        "unit+indicator")
-        del seen
-    flat = mat.reshape(-1, order="F")  # a view: column j holds cells j*n .. j*n + n - 1
-
-    def scatter() -> None:
-        if all_present:
-            flat[key] = v
-        else:
-            present = ~np.isnan(v)  # an empty cell is no value: missing
-            flat[key[present]] = v[present]
-
-    pct = values["value__pct"].to_numpy() if "value__pct" in values.columns else None
     if distinct and (pct is None or not pct.any()):
-        # Every row has a cell of its own: the matrix holds every value, and checking it a column at a time
-        # against the column's one domain finds what the row-by-row check would; that check then only runs
-        # to name the rows, when there is something to name.
-        scatter()
+        # Quick path: every row has a cell of its own. Scatter the values and check the matrix a column at a time
+        # against the column's one domain, which finds what the row-by-row check would; that check then only runs
+        # to name the rows, when there is something to name. Every cell is written when every row has a value
+        # and there is a row for every cell: then the matrix need not be filled with NaN first.
+        mat = np.empty((n, m), order="F") if all_present and values.height == n * m \
+            else np.full((n, m), np.nan, order="F")
+        flat = mat.reshape(-1, order="F")  # a view
+        for v, key in placed.blocks():
+            if all_present:
+                flat[key] = v
+            else:
+                present = ~np.isnan(v)  # an empty cell is no value: missing
+                flat[key[present]] = v[present]
         if _columns_out_of_range(mat, _domains(scheme, value_codes)):
-            _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
+            _check_value_ranges(scheme, values, *placed.arrays(), codes, labels, out, value_codes)
         out.check()
-    else:
-        _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
-        out.check()
-        scatter()
-    return v, ii, ui
+        return mat, placed
+    v, ii, ui, ok = placed.arrays()
+    _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
+    out.check()
+    mat = np.full((n, m), np.nan, order="F")
+    present = ~np.isnan(v)
+    mat.reshape(-1, order="F")[ii[present] * n + ui[present]] = v[present]
+    return mat, placed
 
 
 def _fill_targets(scheme: Scheme, targets: pl.DataFrame, n: int, labels: Labels, out: _Collector,
@@ -407,8 +471,8 @@ def _check_value_ranges(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: 
     out.rows(labels.values, "value", _bad(frame, bad), reasons, rows=labels.rows)
 
 
-def _check_points(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.ndarray, ui: np.ndarray,
-                  mat: np.ndarray, rating_counts: dict[str, np.ndarray], categories: pl.Series, codes: pl.Series,
+def _check_points(scheme: Scheme, placed: _Placed, mat: np.ndarray, rating_counts: dict[str, np.ndarray],
+                  categories: pl.Series, codes: pl.Series,
                   labels: Labels, out: _Collector, value_codes: list[str]) -> None:
     """Expert points above what the item is worth for the unit (its points x the rule's cap). The worth
     depends on the unit's category and, under ``missing: exclude``, on which indicators have data, so it
@@ -418,6 +482,8 @@ def _check_points(scheme: Scheme, frame: pl.DataFrame, v: np.ndarray, ii: np.nda
     cols = {k: leaves[c] for k, c in enumerate(value_codes) if c in leaves}
     if not cols:
         return
+    frame = placed.frame
+    v, ii, ui, _ = placed.arrays()
     mine = np.isin(ii, list(cols)) & np.isfinite(v)
     if not mine.any():
         return
