@@ -46,27 +46,30 @@ def result_frame(result: ScoreResult) -> pl.DataFrame:
     # Under `missing: exclude` a missing indicator is not applicable; it is flagged `excluded` so the
     # data gap stays visible without claiming it cost points.
     gap = "x" if scheme.missing == "exclude" else "m"
-    flag_parts = pl.DataFrame({
-        **{f"{gap}{j}": result.missing[:, j] for j in range(len(leaves))},
-        **{f"v{k}": result.veto_hits[:, k] for k in range(result.veto_hits.shape[1])},
-        **{f"q{g}": result.grading.demoted[:, g] for g in range(len(scheme.grades))},
-    }) if pop.size else pl.DataFrame()
+    # Only the columns where some subject is flagged take part (most are all False: no text made for them).
+    parts = {name: column for name, column in (
+        *((f"{gap}{j}", result.missing[:, j]) for j in range(len(leaves))),
+        *((f"v{k}", result.veto_hits[:, k]) for k in range(result.veto_hits.shape[1])),
+        *((f"q{g}", result.grading.demoted[:, g]) for g in range(len(scheme.grades))),
+    ) if column.any()}
+    flag_parts = pl.DataFrame(parts)
 
     def joined(prefix: str, names: list[str]) -> pl.Expr:
-        items = [pl.when(pl.col(f"{prefix}{i}")).then(pl.lit(name)) for i, name in enumerate(names)]
+        items = [pl.when(pl.col(f"{prefix}{i}")).then(pl.lit(name)) for i, name in enumerate(names)
+                 if f"{prefix}{i}" in parts]
         if not items:
             return pl.lit(None, dtype=pl.String)
         body = pl.concat_str(items, separator=",", ignore_nulls=True)
         return pl.when(body != "").then(pl.lit(f"{_FLAG_WORD[prefix]}:") + body)
 
-    if pop.size:
+    if parts:
         flags = flag_parts.select(pl.concat_str([
             joined(gap, [leaf.code for leaf in leaves]),
             joined("v", list(scheme.veto.codes)),
             joined("q", [g.name for g in scheme.grades]),
         ], separator="; ", ignore_nulls=True).fill_null("").alias("flags"))["flags"]
     else:
-        flags = pl.Series("flags", [], dtype=pl.String)
+        flags = pl.repeat("", pop.size, dtype=pl.String, eager=True).alias("flags")
     cols["flags"] = flags
     for k, node in enumerate(scheme.nodes):
         cols[node.code] = result.earned[:, k]
@@ -110,26 +113,32 @@ def write_table(frame: pl.DataFrame, path: str | Path) -> None:
         raise
 
 
+#: Rows made ready and written at a time: the two-place decimals of a million rows' figures would take 16 bytes
+#: each at once; a block at a time they take the same memory over and over.
+WRITE_ROWS = 1 << 17
+
+
 def write_csv(frame: pl.DataFrame, path: str | Path) -> None:
     """UTF-8 with the BOM Excel needs for Chinese, 2-decimal figures, and text a spreadsheet cannot take
     for a formula (``sheets.csv_safe``)."""
     text = [name for name, dtype in frame.schema.items() if dtype in (pl.String, pl.Categorical, pl.Enum)]
-    frame = frame.with_columns(_csv_safe_column(name) for name in text)
     floats = [name for name, dtype in frame.schema.items() if dtype in (pl.Float64, pl.Float32)]
-    if floats and frame.select(pl.all_horizontal(pl.col(c).is_finite() | pl.col(c).is_null()
-                                                 for c in floats).all()).item():
-        # Figures as decimals of two places: written as integers with the point set, twice as fast as formatting
-        # each float to two places, with the same digits (a NaN or infinity keeps the float's own words).
-        frame = frame.with_columns(pl.col(c).round(2).cast(pl.Decimal(38, 2)) for c in floats)
-    if all(csv_safe(name) == name for name in frame.columns):
-        frame.write_csv(path, include_bom=True, float_precision=2)
-        return
-    # A header a spreadsheet would read as a formula: written here, the rows by Polars after it.
-    header = io.StringIO()
-    csv.writer(header, lineterminator="\n").writerow([csv_safe(name) for name in frame.columns])
+    # Figures as decimals of two places: written as integers with the point set, twice as fast as formatting
+    # each float to two places, with the same digits (a NaN or infinity keeps the float's own words).
+    decimals = bool(floats) and frame.select(pl.all_horizontal(pl.col(c).is_finite() | pl.col(c).is_null()
+                                                               for c in floats).all()).item()
+    ready = [*(_csv_safe_column(name) for name in text),
+             *((pl.col(c).round(2).cast(pl.Decimal(38, 2)) for c in floats) if decimals else ())]
+    own_header = any(csv_safe(name) != name for name in frame.columns)
     with open(path, "wb") as fh:
-        fh.write(header.getvalue().encode("utf-8-sig"))
-        frame.write_csv(fh, include_header=False, float_precision=2)
+        if own_header:  # a header a spreadsheet would read as a formula: written here, the rows by Polars after it
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\n").writerow([csv_safe(name) for name in frame.columns])
+            fh.write(header.getvalue().encode("utf-8-sig"))
+        for at in range(0, max(frame.height, 1), WRITE_ROWS):
+            first = at == 0 and not own_header
+            frame.slice(at, WRITE_ROWS).with_columns(ready).write_csv(fh, include_header=first, include_bom=first,
+                                                                      float_precision=2)
 
 
 def _csv_safe_column(name: str) -> pl.Expr:

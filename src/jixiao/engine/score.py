@@ -97,6 +97,14 @@ class Population:
                    floors=dict(floors or {}), targets=dict(targets or {}))
 
 
+def _matrix(columns: Sequence[Float], n: int) -> Float:
+    """Columns side by side, column-major."""
+    out = np.empty((n, len(columns)), order="F")
+    for j, column in enumerate(columns):
+        out[:, j] = column
+    return out
+
+
 def _objects(column: Any) -> NDArray[np.object_]:
     """An array of ``str`` from an array or a Polars column."""
     if isinstance(column, np.ndarray):
@@ -113,6 +121,10 @@ class ScoreResult:
     ``value`` used (the combined rating for a rating indicator), ``fraction`` f and ``missing``;
     ``floor``/``target`` map an indicator's code to its effective floor and target per subject
     (the scheme's, or a negotiated one). Matrices are column-major: a node's column is contiguous.
+
+    ``value`` and ``fraction`` are kept as one column per indicator (``value_columns``, ``fraction_columns``: a
+    measured indicator's values are the population's own column, not a copy) and made into matrices when first
+    asked for: a table of a million subjects needs neither.
     """
 
     scheme: Scheme
@@ -120,8 +132,8 @@ class ScoreResult:
     applicable: NDArray[np.bool_]
     available: Float
     earned: Float
-    value: Float
-    fraction: Float
+    value_columns: tuple[Float, ...]
+    fraction_columns: tuple[Float, ...]
     missing: NDArray[np.bool_]
     floor: Mapping[str, Float]
     target: Mapping[str, Float]
@@ -141,6 +153,14 @@ class ScoreResult:
     @property
     def grade(self) -> Int:
         return self.grading.grade
+
+    @cached_property
+    def value(self) -> Float:
+        return _matrix(self.value_columns, self.population.size)
+
+    @cached_property
+    def fraction(self) -> Float:
+        return _matrix(self.fraction_columns, self.population.size)
 
     def grade_names(self) -> NDArray[np.object_]:
         names = np.array([g.name for g in self.scheme.grades] + [""], dtype=object)
@@ -204,7 +224,10 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
     cat_mask = _category_masks(scheme, cat_codes, cat_names)
 
     value, floor, target, rating_fraction = _indicator_values(scheme, pop, cols)
-    has_value = ~np.isnan(value)
+    has_value = np.empty((n, len(scheme.leaves)), dtype=bool, order="F")
+    for j, column in enumerate(value):
+        np.isnan(column, out=has_value[:, j])
+    np.logical_not(has_value, out=has_value)
     applicable = _applicability(scheme, cat_mask, has_value, n, cols)
     available = _available_points(scheme, applicable, n, cols)
     fraction, earned, tree_total = _earned_points(scheme, pop, value, floor, target, rating_fraction, available,
@@ -243,18 +266,19 @@ def score(scheme: Scheme, pop: Population) -> ScoreResult:
                             best_allowed, ordered)
 
     return ScoreResult(scheme=scheme, population=pop, applicable=applicable, available=available,
-                       earned=earned, value=value, fraction=fraction, missing=missing, floor=floor,
+                       earned=earned, value_columns=value, fraction_columns=fraction, missing=missing, floor=floor,
                        target=target, tree_total=tree_total, bonus_raw=bonus_raw, bonus=bonus,
                        penalty_raw=penalty_raw, penalty=penalty, total=total, vetoed=vetoed,
                        veto_hits=veto_hits, pop=pop_idx, pop_names=pop_names, rank=rank, grading=grading)
 
 
 def _indicator_values(scheme: Scheme, pop: Population, cols: _Columns
-                      ) -> tuple[Float, dict[str, Float], dict[str, Float], dict[str, Float]]:
-    """Per indicator: the value used (the combined rating for a rating indicator), the effective floor and
-    target (negotiated where given, else the scheme's), and each rating indicator's fraction."""
+                      ) -> tuple[tuple[Float, ...], dict[str, Float], dict[str, Float], dict[str, Float]]:
+    """Per indicator: the value used (the combined rating for a rating indicator; a measured indicator's is the
+    population's column itself), the effective floor and target (negotiated where given, else the scheme's), and
+    each rating indicator's fraction."""
     n = pop.size
-    value = np.empty((n, len(scheme.leaves)), order="F")
+    value: list[Float] = [np.empty(0)] * len(scheme.leaves)
     floor: dict[str, Float] = {}
     target: dict[str, Float] = {}
     for j, leaf in enumerate(scheme.leaves):
@@ -262,7 +286,7 @@ def _indicator_values(scheme: Scheme, pop: Population, cols: _Columns
         assert rule is not None
         if rule.type == "rating":
             continue  # combined below
-        value[:, j] = pop.values[:, cols.value[leaf.code]]
+        value[j] = pop.values[:, cols.value[leaf.code]]
         if rule.floor is not None or leaf.code in pop.floors:
             floor[leaf.code] = _merge(pop.floors.get(leaf.code), rule.floor, n)
         if rule.target is not None or leaf.code in pop.targets:
@@ -277,8 +301,8 @@ def _indicator_values(scheme: Scheme, pop: Population, cols: _Columns
             means = np.full((n, len(rule.groups)), np.nan)
         combined = rules.combine_groups(means, np.array([w for _, w in rule.groups]))
         rating_fraction[leaf.code] = rules.rating(combined, rule.scale[0], rule.scale[1], rule.cap)
-        value[:, cols.leaf[leaf.code]] = combined
-    return value, floor, target, rating_fraction
+        value[cols.leaf[leaf.code]] = combined
+    return tuple(value), floor, target, rating_fraction
 
 
 def _applicability(scheme: Scheme, cat_mask: Mapping[str, Bool], has_value: NDArray[np.bool_], n: int,
@@ -327,13 +351,13 @@ def _available_points(scheme: Scheme, applicable: NDArray[np.bool_], n: int, col
     return available
 
 
-def _earned_points(scheme: Scheme, pop: Population, value: Float, floor: Mapping[str, Float],
+def _earned_points(scheme: Scheme, pop: Population, value: Sequence[Float], floor: Mapping[str, Float],
                    target: Mapping[str, Float], rating_fraction: Mapping[str, Float], available: Float,
-                   applicable: NDArray[np.bool_], cols: _Columns) -> tuple[Float, Float, Float]:
-    """Fractions and earned points per indicator, groups as the sum of their children: (fraction, earned,
-    tree total)."""
+                   applicable: NDArray[np.bool_], cols: _Columns) -> tuple[tuple[Float, ...], Float, Float]:
+    """Fractions and earned points per indicator, groups as the sum of their children: (each indicator's
+    fraction, earned, tree total)."""
     n = pop.size
-    fraction = np.empty((n, len(scheme.leaves)), order="F")
+    fraction: list[Float] = []
     earned = np.empty((n, len(scheme.nodes)), order="F")
     for j, leaf in enumerate(scheme.leaves):
         rule = leaf.rule
@@ -342,10 +366,10 @@ def _earned_points(scheme: Scheme, pop: Population, value: Float, floor: Mapping
         if rule.type == "rating":
             f = rating_fraction[leaf.code]
         else:
-            f = rules.fraction(rule, value[:, j], pts,
+            f = rules.fraction(rule, value[j], pts,
                                floor[leaf.code] if leaf.code in pop.floors else None,
                                target[leaf.code] if leaf.code in pop.targets else None)
-        fraction[:, j] = f
+        fraction.append(f)
         col = cols.node[leaf.code]
         out = earned[:, col]  # filled in place: these columns are large, temporaries are not free
         np.multiply(pts, f, out=out)
@@ -364,7 +388,7 @@ def _earned_points(scheme: Scheme, pop: Population, value: Float, floor: Mapping
     tree_total = np.zeros(n)
     for top in scheme.tree:
         tree_total += np.nan_to_num(add_up(top), nan=0.0)
-    return fraction, earned, tree_total
+    return tuple(fraction), earned, tree_total
 
 
 def _adjust_sum(pop: Population, codes: tuple[str, ...], cols: _Columns) -> Float:
