@@ -172,39 +172,11 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                      labels: Labels = Labels()) -> Population:
     """Check the frames and build the arrays the core scores. Raises ``InputError`` listing all problems."""
     out = _Collector()
-    units = _rows(units)
-    # Units ------------------------------------------------------------------------------------
-    empty_code = units.filter(pl.col("unit").is_null() | (pl.col("unit") == ""))
-    out.rows(labels.units, "unit", empty_code, "the unit code is empty")
-    empty_cat = units.filter(pl.col("category").is_null() | (pl.col("category") == ""))
-    out.rows(labels.units, "category", empty_cat, "the category is empty")
-    units = units.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
-    if units["unit"].n_unique() != units.height:
-        first_row = units.group_by("unit").agg(pl.col(ROW).min().alias("_first"))
-        dups = units.join(first_row, on="unit").filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
-        out.rows(labels.units, "unit", dups, (f"duplicate unit {c!r} (first at row {f})"
-                                               for c, f in dups.select("unit", "_first").iter_rows()))
-    out.check()
-
+    units = _checked_units(_rows(units), labels, out)
     codes = units["unit"]
     n = units.height
     value_codes = list(scheme.value_codes)
     rating_codes = [leaf.code for leaf in scheme.rating_leaves]
-    group_codes = {node.code for node in scheme.nodes if not node.is_leaf}
-
-    def unknown_indicator(code: str | None, expected: str) -> str:
-        if code is None or code == "":
-            return "the indicator code is empty"
-        if code in group_codes:
-            return f"{code!r} is a group of indicators; data are given for indicators"
-        if expected == "values" and code in rating_codes:
-            return f"{code!r} is a rating indicator; its ratings belong in the ratings file"
-        if expected == "ratings" and code in value_codes:
-            return f"{code!r} is not a rating indicator; its value belongs in the values file"
-        if expected == "targets":
-            return f"{code!r} is not an indicator of this scheme with a floor or target"
-        sample = ", ".join((value_codes if expected == "values" else rating_codes)[:12])
-        return f"unknown indicator {code!r} (this scheme's are: {sample or 'none'})"
 
     def locate(frame: pl.DataFrame, label: str, allowed: list[str], expected: str) -> tuple[pl.Series, pl.Series]:
         u = _locate(frame, "unit", codes)
@@ -216,7 +188,7 @@ def build_population(scheme: Scheme, units: pl.DataFrame, values: pl.DataFrame |
                       for c in bad_u["unit"].cast(pl.String).head(MAX_LISTED).to_list()))
         if i.null_count():
             bad_i = _bad(frame, i.is_null() & u.is_not_null())
-            out.rows(label, "indicator", bad_i, (unknown_indicator(c, expected) for c in
+            out.rows(label, "indicator", bad_i, (_unknown_indicator(scheme, c, expected) for c in
                                                  bad_i["indicator"].cast(pl.String).head(MAX_LISTED).to_list()))
         return u, i
 
@@ -399,6 +371,40 @@ def _fill_targets(scheme: Scheme, targets: pl.DataFrame, n: int, labels: Labels,
         if not np.isnan(tg).all():
             tgts[code] = tg
     return floors, tgts
+
+
+def _checked_units(units: pl.DataFrame, labels: Labels, out: _Collector) -> pl.DataFrame:
+    """The units with a code, each once; raises ``InputError`` naming empty codes and categories and duplicates."""
+    empty_code = units.filter(pl.col("unit").is_null() | (pl.col("unit") == ""))
+    out.rows(labels.units, "unit", empty_code, "the unit code is empty")
+    empty_cat = units.filter(pl.col("category").is_null() | (pl.col("category") == ""))
+    out.rows(labels.units, "category", empty_cat, "the category is empty")
+    units = units.filter(pl.col("unit").is_not_null() & (pl.col("unit") != ""))
+    if units["unit"].n_unique() != units.height:
+        first_row = units.group_by("unit").agg(pl.col(ROW).min().alias("_first"))
+        dups = units.join(first_row, on="unit").filter(pl.col(ROW) != pl.col("_first")).sort(ROW)
+        out.rows(labels.units, "unit", dups, (f"duplicate unit {c!r} (first at row {f})"
+                                               for c, f in dups.select("unit", "_first").iter_rows()))
+    out.check()
+    return units
+
+
+def _unknown_indicator(scheme: Scheme, code: str | None, expected: str) -> str:
+    """Why an indicator code of the ``expected`` table ("values", "ratings", "targets") is not one of its own."""
+    value_codes = list(scheme.value_codes)
+    rating_codes = [leaf.code for leaf in scheme.rating_leaves]
+    if code is None or code == "":
+        return "the indicator code is empty"
+    if any(node.code == code and not node.is_leaf for node in scheme.nodes):
+        return f"{code!r} is a group of indicators; data are given for indicators"
+    if expected == "values" and code in rating_codes:
+        return f"{code!r} is a rating indicator; its ratings belong in the ratings file"
+    if expected == "ratings" and code in value_codes:
+        return f"{code!r} is not a rating indicator; its value belongs in the values file"
+    if expected == "targets":
+        return f"{code!r} is not an indicator of this scheme with a floor or target"
+    sample = ", ".join((value_codes if expected == "values" else rating_codes)[:12])
+    return f"unknown indicator {code!r} (this scheme's are: {sample or 'none'})"
 
 
 def _distinct_ratings(u: pl.Series, i: pl.Series, g: NDArray[np.integer[Any]], rater: pl.Series) -> bool:
