@@ -2,7 +2,8 @@
 
 They are plain dictionaries rather than ``plotly.graph_objects`` figures: building and validating a
 graph_objects figure costs about 20 ms each, which alone would spend the overview's latency budget; the
-JSON is the same that ``fig.to_json()`` would give and plotly.js (its cartesian bundle, in web/vendor) draws it.
+JSON is the same that ``fig.to_json()`` would give and plotly.js draws it (web/vendor/plotly-charts.min.js: its
+core and the traces these figures use, no other).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-/* Draws the plotly figures the server built (div.chart[data-figure]) with plotly.js's cartesian bundle
-   (web/vendor/plotly-cartesian.min.js, from scripts/vendor-plotly), on load and after every htmx swap. No CDN,
-   nothing fetched at run time. */
+/* Draws the plotly figures the server built (div.chart[data-figure]) with plotly.js (its core and the traces
+   the pages draw: web/vendor/plotly-charts.min.js, from scripts/vendor-plotly), on load and after every htmx
+   swap. No CDN, nothing fetched at run time. */
 (function () {
   "use strict";
   var config = {responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"]};
