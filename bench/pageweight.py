@@ -3,11 +3,11 @@
     .venv/bin/python bench/pageweight.py [--data-dir DIR] [--runs 5]
 
 Loads the demo city into DIR (once; an existing demo there is reused), serves it with ``jixiao serve`` (static
-files collected with hashed names and gzip and brotli copies), signs in as the office in headless Chromium at 390 x 844 and
-opens the overview of SFS-2025 (a page with charts) ``--runs`` times with an empty cache, then once more with the
-cache of the run before. Prints the bytes transferred (compressed, as on the wire) by kind, the JavaScript total
-(goal <= 1 MB; better <= 400 KB), and the times to the load event and until every chart is drawn (median of the
-runs), and a ``JSON {...}`` line for machines.
+files collected with hashed names and gzip and brotli copies), signs in as the office in headless Chromium at
+390 x 844 and opens the overview of SFS-2025 (a page with charts) ``--runs`` times with an empty cache, then once
+more with the cache of the run before. Prints the bytes transferred (compressed, as on the wire) by kind, the
+JavaScript total (goal <= 1 MB; better <= 400 KB), and the times to the load event and until every chart is drawn
+(median of the runs), and a ``JSON {...}`` line for machines.
 """
 
 from __future__ import annotations
