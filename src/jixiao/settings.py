@@ -269,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
 # process of the one machine shares (a background job's progress is read by whichever worker serves the page).
 _redis_url = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    "default": {"BACKEND": "jixiao.core.rediscache.RedisCache", "LOCATION": _redis_url}
     if _redis_url
     else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
 }
