@@ -286,7 +286,7 @@ def test_the_overview_counts_orders_and_stages_and_charts_the_lights_by_month(wo
     assert stages.count("<b>0</b>") == 3
     assert 'id="lights-by-month"' in html
     assert "month 3" in html  # the bar of March
-    assert "vendor/plotly-cartesian.min." in html
+    assert "vendor/plotly-charts.min." in html
 
 
 def test_the_api_lists_orders_and_the_units_system_acknowledges_and_submits(world: Any) -> None:

@@ -208,18 +208,20 @@ def test_the_language_switches_to_english(world: Any, client_as: Any) -> None:
     assert "Assessment cycles" in page
 
 
-def test_the_chart_script_is_plotlys_cartesian_bundle_from_the_repository(world: Any, client_as: Any) -> None:
+def test_the_chart_script_is_plotlys_core_and_the_pages_traces_from_the_repository(world: Any,
+                                                                                    client_as: Any) -> None:
     from pathlib import Path
 
     from django.contrib.staticfiles import finders
 
-    found = finders.find("web/vendor/plotly-cartesian.min.js")
+    found = finders.find("web/vendor/plotly-charts.min.js")
     assert found
     head = Path(found).read_text(encoding="utf-8")[:200]
-    assert "plotly.js (cartesian - minified) v4." in head  # the partial bundle, not the full one
+    assert "plotly.js v4.1.1 (core, bar box heatmap histogram)" in head  # scripts/vendor-plotly's, not a full one
+    assert Path(found).stat().st_size < 1_300_000
     assert finders.find("django_htmx/htmx-2.min.js")
     page = client_as(world, "admin").get("/app/cycles/2026/").content.decode()
-    assert "/static/web/vendor/plotly-cartesian.min." in page  # hashed once collected
+    assert "/static/web/vendor/plotly-charts.min." in page  # hashed once collected
 
 
 def test_collected_static_files_have_hashed_names_and_are_cached_for_a_year(world: Any, client_as: Any,
@@ -230,7 +232,7 @@ def test_collected_static_files_have_hashed_names_and_are_cached_for_a_year(worl
     settings.STATIC_ROOT = tmp_path / "static"  # the static storage is set up again for the new root
     call_command("collectstatic", "--noinput", verbosity=0)
     page = client_as(world, "admin").get("/app/cycles/2026/").content.decode()
-    hashed = re.search(r"/static/(web/vendor/plotly-cartesian\.min\.[0-9a-f]{12}\.js)", page)
+    hashed = re.search(r"/static/(web/vendor/plotly-charts\.min\.[0-9a-f]{12}\.js)", page)
     assert hashed, "the page names the chart script by its hashed name"
     served = Client().get(f"/static/{hashed.group(1)}", HTTP_ACCEPT_ENCODING="gzip")
     served.close()  # the file whitenoise opened
