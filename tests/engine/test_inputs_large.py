@@ -1,5 +1,5 @@
 """The input checks on a population large enough for the quick paths (units located by a join from
-``inputs.JOIN_FROM`` codes on, value domains checked a column at a time, ratings' duplicates counted as numbers):
+``locating.JOIN_FROM`` codes on, value domains checked a column at a time, ratings' duplicates counted as numbers):
 every problem is still found and named by its row, and the population is the one the slow paths build."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from jixiao.engine import build_population, score
+from jixiao.engine import build_population, locating, score
 from jixiao.engine import inputs as engine_inputs
 from jixiao.engine.errors import InputError
 from jixiao.engine.testing import ratings_frame, scoring_md_scheme, units_frame, values_frame
@@ -49,11 +49,11 @@ def test_the_quick_paths_build_the_same_population_as_the_slow_ones(monkeypatch:
         order = np.random.default_rng(1).permutation(len(values))
         values = [values[k] for k in order]
     else:
-        assert engine_inputs._in_units_order(pl.Series([u for u, _i, _v in values]), [u for u, *_ in units]) \
+        assert locating.in_units_order(pl.Series([u for u, _i, _v in values]), [u for u, *_ in units]) \
             is not None
     frame = values_frame(values)
     quick = build_population(scheme, units_frame(units), frame, ratings_frame(ratings))
-    monkeypatch.setattr(engine_inputs, "JOIN_FROM", 10**9)
+    monkeypatch.setattr(locating, "JOIN_FROM", 10**9)
     slow = build_population(scheme, units_frame(units), frame, ratings_frame(ratings))
     np.testing.assert_array_equal(quick.values, slow.values)
     for code in slow.ratings:
@@ -122,11 +122,11 @@ def test_the_same_rater_in_two_groups_or_units_is_no_duplicate() -> None:
 
 def test_runs_out_of_the_units_order_are_looked_up() -> None:
     codes = ["A", "B", "C"]
-    assert engine_inputs._in_units_order(pl.Series(["A", "A", "B", "C"]), codes) is not None
-    assert engine_inputs._in_units_order(pl.Series(["A", "B", "A", "C"]), codes) is None  # A's rows apart
-    assert engine_inputs._in_units_order(pl.Series(["B", "A", "C"]), codes) is None  # another order
-    assert engine_inputs._in_units_order(pl.Series(["A", "C"]), codes) is None  # B has no row
-    assert engine_inputs._in_units_order(pl.Series(["A", None, "B", "C"]), codes) is None
+    assert locating.in_units_order(pl.Series(["A", "A", "B", "C"]), codes) is not None
+    assert locating.in_units_order(pl.Series(["A", "B", "A", "C"]), codes) is None  # A's rows apart
+    assert locating.in_units_order(pl.Series(["B", "A", "C"]), codes) is None  # another order
+    assert locating.in_units_order(pl.Series(["A", "C"]), codes) is None  # B has no row
+    assert locating.in_units_order(pl.Series(["A", None, "B", "C"]), codes) is None
 
 
 @pytest.mark.parametrize("grid", [False, True])
