@@ -81,7 +81,8 @@ def read_inputs(scheme: Scheme, units: str, values: str | None = None, ratings: 
     u = read_table(units, UNIT_COLUMNS)
     # Indicator codes are parsed straight into an enum (fast; a file with anything else is read as text
     # and checked). Unit codes are not: an enum of a million codes costs more to carry than one cast.
-    # Unit codes are stripped where they are looked up, and only those not found as they are (``locating.locate_codes``).
+    # Unit codes are stripped where they are looked up, and only those not found as they are
+    # (``locating.locate_codes``).
     v = read_table(values, VALUE_COLUMNS, numeric=("value",), codes={"indicator": list(scheme.value_codes)},
                    unstripped=("unit",)) if values else None
     r = read_table(ratings, RATING_COLUMNS, numeric=("score",),
