@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -202,9 +203,11 @@ class _Placed:
         # 32-bit keeps the big temporary arrays half the size where it fits.
         return np.uint32 if self.n * max(self.m, 1) < 2**32 else np.int64
 
+    @cached_property
     def arrays(self) -> tuple[NDArray[np.float64], NDArray[np.integer[Any]], NDArray[np.integer[Any]],
                               NDArray[np.bool_]]:
-        """Every row's value, code index and unit index (0 where not located), and whether it was located."""
+        """Every row's value, code index and unit index (0 where not located), and whether it was located: made
+        once, and only where a check needs every row at once (the quick path goes a block at a time)."""
         itype = self._itype()
         ok = np.ones(self.frame.height, dtype=bool) if self.located \
             else (self.u.is_not_null() & self.i.is_not_null()).to_numpy()
@@ -246,7 +249,7 @@ def _fill_values(scheme: Scheme, values: pl.DataFrame, n: int, codes: pl.Series,
         distinct = int(seen.sum(dtype=np.int64)) == values.height
         del seen
         if not distinct:
-            _, ii, ui, _ = placed.arrays()
+            _, ii, ui, _ = placed.arrays
             duplicates(values, labels.values, pl.DataFrame({"_u": ui, "_i": ii}), "this unit and indicator",
                        "unit+indicator")
     if distinct and (pct is None or not pct.any()):
@@ -264,10 +267,10 @@ def _fill_values(scheme: Scheme, values: pl.DataFrame, n: int, codes: pl.Series,
                 present = ~np.isnan(v)  # an empty cell is no value: missing
                 flat[key[present]] = v[present]
         if _columns_out_of_range(mat, _domains(scheme, value_codes)):
-            _check_value_ranges(scheme, values, *placed.arrays(), codes, labels, out, value_codes)
+            _check_value_ranges(scheme, values, *placed.arrays, codes, labels, out, value_codes)
         out.check()
         return mat, placed
-    v, ii, ui, ok = placed.arrays()
+    v, ii, ui, ok = placed.arrays
     _check_value_ranges(scheme, values, v, ii, ui, ok, codes, labels, out, value_codes)
     out.check()
     mat = np.full((n, m), np.nan, order="F")
@@ -424,7 +427,7 @@ def _check_points(scheme: Scheme, placed: _Placed, mat: np.ndarray, rating_count
     if not cols:
         return
     frame = placed.frame
-    v, ii, ui, _ = placed.arrays()
+    v, ii, ui, _ = placed.arrays
     mine = np.isin(ii, list(cols)) & np.isfinite(v)
     if not mine.any():
         return
